@@ -1,0 +1,298 @@
+//! Findings: the stable codes users script against, and what a report says about each.
+//!
+//! The code list is a contract (`findings.md`): codes may be added, never renamed or dropped.
+//! Severity, title, explanation and fix of every code live in one table, [`Code::info`], which
+//! backs both the `fix` of each finding and `saml-doctor explain`, so the two cannot drift.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The sign-in fails.
+    Error,
+    /// Works now, but fragile or about to break.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which section of the contract a code belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Area {
+    Capture,
+    Decoding,
+    ResponseAndAssertion,
+    AwsAttributes,
+    ConnectRelayState,
+    AwsAccount,
+}
+
+/// What the catalogue knows about a code.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    pub code: Code,
+    pub severity: Severity,
+    pub area: Area,
+    /// One line: what is wrong.
+    pub title: &'static str,
+    /// What AWS does, and why this makes the sign-in fail (or why it is worth knowing).
+    pub explanation: &'static str,
+    /// The concrete step that resolves it.
+    pub fix: &'static str,
+    /// The text AWS shows the user, when there is one.
+    pub aws_error: Option<&'static str>,
+}
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal,)*) => {
+        /// A finding code. Serialized as the contract's snake_case string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, in contract order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// Looks a code up by its contract string.
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $($name => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    HarUnreadable => "har_unreadable",
+    HarTruncated => "har_truncated",
+    SamlResponseNotFound => "saml_response_not_found",
+    MultipleSamlResponses => "multiple_saml_responses",
+    HarPostDataMissing => "har_post_data_missing",
+    ConnectDirectLogin => "connect_direct_login",
+    SamlNotBase64 => "saml_not_base64",
+    SamlNotXml => "saml_not_xml",
+    SamlNotAResponse => "saml_not_a_response",
+    SamlTooLarge => "saml_too_large",
+    SamlSchemaInvalid => "saml_schema_invalid",
+    StatusNotSuccess => "status_not_success",
+    AssertionMissing => "assertion_missing",
+    AssertionEncrypted => "assertion_encrypted",
+    DestinationNotAws => "destination_not_aws",
+    RecipientNotAws => "recipient_not_aws",
+    AudienceNotAws => "audience_not_aws",
+    NameIdMissing => "name_id_missing",
+    SubjectConfirmationInvalid => "subject_confirmation_invalid",
+    IssuerMismatch => "issuer_mismatch",
+    SignatureMissing => "signature_missing",
+    SignatureInvalid => "signature_invalid",
+    SigningCertNotInMetadata => "signing_cert_not_in_metadata",
+    SigningCertExpired => "signing_cert_expired",
+    SignatureSha1 => "signature_sha1",
+    AssertionExpired => "assertion_expired",
+    AssertionNotYetValid => "assertion_not_yet_valid",
+    AssertionTooOld => "assertion_too_old",
+    ClockSkew => "clock_skew",
+    SessionExpired => "session_expired",
+    RoleAttributeMissing => "role_attribute_missing",
+    RoleValueMalformed => "role_value_malformed",
+    RoleProviderAccountMismatch => "role_provider_account_mismatch",
+    MultipleRoles => "multiple_roles",
+    RoleSessionNameMissing => "role_session_name_missing",
+    RoleSessionNameInvalid => "role_session_name_invalid",
+    SessionDurationInvalid => "session_duration_invalid",
+    PrincipalTagInvalid => "principal_tag_invalid",
+    SourceIdentityInvalid => "source_identity_invalid",
+    RelayStateMissing => "relay_state_missing",
+    RelayStateMalformed => "relay_state_malformed",
+    RelayStateDestinationNotEncoded => "relay_state_destination_not_encoded",
+    ConnectInstanceNotFound => "connect_instance_not_found",
+    ConnectInstanceNotSaml => "connect_instance_not_saml",
+    ConnectUserNotFound => "connect_user_not_found",
+    ConnectUserCaseMismatch => "connect_user_case_mismatch",
+    IamProviderNotFound => "iam_provider_not_found",
+    IamProviderCertMismatch => "iam_provider_cert_mismatch",
+    IamProviderMetadataExpiring => "iam_provider_metadata_expiring",
+    IamRoleNotFound => "iam_role_not_found",
+    IamTrustPolicyDenies => "iam_trust_policy_denies",
+    FederationTokenNotAllowed => "federation_token_not_allowed",
+    FederationTokenWrongInstance => "federation_token_wrong_instance",
+    SessionDurationExceedsRoleMax => "session_duration_exceeds_role_max",
+    CheckSkipped => "check_skipped",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl Code {
+    pub fn info(self) -> &'static CodeInfo {
+        // The catalogue is written in contract order; a test checks it matches ALL.
+        &crate::catalogue::CATALOGUE[self as usize]
+    }
+
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+}
+
+/// Named values a finding compared, in the order they were added (serialized as a JSON object).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence(Vec<(Cow<'static, str>, String)>);
+
+impl Evidence {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// One problem (or fact worth knowing) found in a sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub title: String,
+    /// The offending value and where it came from.
+    pub detail: String,
+    /// The concrete step that resolves it.
+    pub fix: String,
+    pub evidence: Evidence,
+}
+
+impl Finding {
+    /// A finding with the catalogue's severity, title and fix.
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        let info = code.info();
+        Self {
+            code,
+            severity: info.severity,
+            title: info.title.to_owned(),
+            detail: detail.into(),
+            fix: info.fix.to_owned(),
+            evidence: Evidence::default(),
+        }
+    }
+
+    /// A check that could not run, and why.
+    pub fn skipped(check: &str, why: impl fmt::Display) -> Self {
+        Self::new(Code::CheckSkipped, format!("{check}: {why}")).with("check", check)
+    }
+
+    /// Adds a named value the finding compared.
+    pub fn with(mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
+        self.evidence.0.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a sentence specific to this case after the catalogue's fix.
+    pub fn with_fix_note(mut self, note: impl AsRef<str>) -> Self {
+        self.fix.push(' ');
+        self.fix.push_str(note.as_ref());
+        self
+    }
+
+    /// Prefixes the detail with where the message was found (a HAR entry, say).
+    pub fn located(mut self, location: &str) -> Self {
+        self.detail = format!("{location}: {}", self.detail);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_own_catalogue_entry() {
+        for (i, code) in Code::ALL.iter().enumerate() {
+            assert_eq!(*code as usize, i);
+            assert_eq!(code.info().code, *code, "catalogue out of order at {code}");
+            assert_eq!(Code::from_name(code.as_str()), Some(*code));
+            assert!(!code.info().title.is_empty() && !code.info().fix.is_empty());
+        }
+        assert_eq!(crate::catalogue::CATALOGUE.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn codes_are_the_contract_strings() {
+        // The contract: these strings are what users script against.
+        let json = serde_json::to_string(&Code::RoleSessionNameInvalid).unwrap();
+        assert_eq!(json, "\"role_session_name_invalid\"");
+        let severities = [
+            (Code::HarTruncated, Severity::Warning),
+            (Code::MultipleSamlResponses, Severity::Info),
+            (Code::AssertionEncrypted, Severity::Info),
+            (Code::SigningCertExpired, Severity::Warning),
+            (Code::ClockSkew, Severity::Warning),
+            (Code::RelayStateMissing, Severity::Warning),
+            (Code::CheckSkipped, Severity::Info),
+            (Code::SamlTooLarge, Severity::Error),
+        ];
+        for (code, severity) in severities {
+            assert_eq!(code.severity(), severity, "{code}");
+        }
+    }
+
+    #[test]
+    fn evidence_serializes_as_an_ordered_object() {
+        let f = Finding::new(Code::ClockSkew, "d")
+            .with("b", "2")
+            .with("a", "1");
+        let json = serde_json::to_string(&f.evidence).unwrap();
+        assert_eq!(json, r#"{"b":"2","a":"1"}"#);
+    }
+}

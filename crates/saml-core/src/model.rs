@@ -1,0 +1,404 @@
+//! The typed model of a SAML 2.0 message: a Response with its assertions, or the kind of any
+//! other message. Read by namespace, never by prefix (`saml:`, `saml2:`, default namespaces:
+//! every IdP writes them differently).
+//!
+//! Values the rules need but that break the schema (a date that does not parse, a Response
+//! without ID) do not stop parsing: they are collected as [`SchemaProblem`]s and reported.
+
+use serde::Serialize;
+
+use crate::time::Timestamp;
+use crate::xml::{self, Element, XmlError};
+
+pub const NS_PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
+pub const NS_ASSERTION: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+pub const NS_DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
+pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+pub const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+
+/// A value from the XML that broke the schema, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchemaProblem {
+    pub path: String,
+    pub message: String,
+}
+
+/// Any SAML message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    Response(Box<Response>),
+    /// Another message: an AuthnRequest, a LogoutRequest, or XML that is not SAML at all.
+    Other {
+        element: String,
+        namespace: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response {
+    pub id: Option<String>,
+    pub issue_instant: Option<Timestamp>,
+    pub destination: Option<String>,
+    pub in_response_to: Option<String>,
+    pub issuer: Option<String>,
+    pub status: Status,
+    pub signature: Option<Signature>,
+    pub assertions: Vec<Assertion>,
+    /// How many EncryptedAssertion elements there are.
+    pub encrypted_assertions: usize,
+    pub schema_problems: Vec<SchemaProblem>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Status {
+    /// The top-level StatusCode Value.
+    pub code: Option<String>,
+    /// Nested StatusCode Values, outermost first.
+    pub nested_codes: Vec<String>,
+    pub message: Option<String>,
+    /// StatusDetail text, when present (ADFS and Shibboleth put reasons there).
+    pub detail: Option<String>,
+}
+
+impl Status {
+    pub fn is_success(&self) -> bool {
+        self.code.as_deref() == Some(STATUS_SUCCESS)
+    }
+}
+
+/// What a `ds:Signature` says about itself (verification is separate).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signature {
+    pub signature_method: Option<String>,
+    pub canonicalization_method: Option<String>,
+    pub references: Vec<SignatureReference>,
+    /// Base64 DER of each embedded X509Certificate, white space removed.
+    pub certificates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureReference {
+    pub uri: Option<String>,
+    pub digest_method: Option<String>,
+    pub transforms: Vec<String>,
+}
+
+impl Signature {
+    /// True when the signature or one of its digests uses SHA-1.
+    pub fn uses_sha1(&self) -> bool {
+        let sha1 = |alg: &Option<String>| {
+            alg.as_deref().is_some_and(|a| {
+                a.ends_with("#rsa-sha1")
+                    || a.ends_with("#sha1")
+                    || a.ends_with("#dsa-sha1")
+                    || a.ends_with("#ecdsa-sha1")
+            })
+        };
+        sha1(&self.signature_method) || self.references.iter().any(|r| sha1(&r.digest_method))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assertion {
+    /// `/Response/Assertion`, or with an index when there are several.
+    pub path: String,
+    pub id: Option<String>,
+    pub issue_instant: Option<Timestamp>,
+    pub issuer: Option<String>,
+    pub signature: Option<Signature>,
+    pub subject: Option<Subject>,
+    pub conditions: Option<Conditions>,
+    pub authn_statements: Vec<AuthnStatement>,
+    pub attributes: Vec<Attribute>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    pub name_id: Option<NameId>,
+    pub confirmations: Vec<SubjectConfirmation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameId {
+    pub value: String,
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubjectConfirmation {
+    pub method: Option<String>,
+    pub recipient: Option<String>,
+    pub not_on_or_after: Option<Timestamp>,
+    pub not_before: Option<Timestamp>,
+    pub in_response_to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conditions {
+    pub not_before: Option<Timestamp>,
+    pub not_on_or_after: Option<Timestamp>,
+    /// Audience values, of every AudienceRestriction.
+    pub audiences: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthnStatement {
+    pub authn_instant: Option<Timestamp>,
+    pub session_not_on_or_after: Option<Timestamp>,
+    pub session_index: Option<String>,
+    pub class_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attribute {
+    pub name: String,
+    pub name_format: Option<String>,
+    pub friendly_name: Option<String>,
+    pub values: Vec<String>,
+}
+
+impl Assertion {
+    /// The values of the attribute named exactly `name` (AWS matches names case-sensitively).
+    pub fn attribute_values(&self, name: &str) -> Option<&[String]> {
+        self.attributes
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.values.as_slice())
+    }
+}
+
+/// Parses a SAML message's XML.
+pub fn parse(xml: &str) -> Result<Message, XmlError> {
+    let root = xml::parse(xml, xml::Limits::default())?;
+    if !root.is(NS_PROTOCOL, "Response") {
+        return Ok(Message::Other {
+            element: root.local.clone(),
+            namespace: root.namespace.clone(),
+        });
+    }
+    Ok(Message::Response(Box::new(
+        Reader::default().response(&root),
+    )))
+}
+
+#[derive(Default)]
+struct Reader {
+    problems: Vec<SchemaProblem>,
+}
+
+impl Reader {
+    fn problem(&mut self, path: &str, message: String) {
+        self.problems.push(SchemaProblem {
+            path: path.to_owned(),
+            message,
+        });
+    }
+
+    fn time(&mut self, e: &Element, attr: &str, path: &str) -> Option<Timestamp> {
+        let raw = e.attr(attr)?;
+        match Timestamp::parse(raw) {
+            Ok(t) => Some(t),
+            Err(err) => {
+                self.problem(&format!("{path}/@{attr}"), err.to_string());
+                None
+            }
+        }
+    }
+
+    fn response(mut self, root: &Element) -> Response {
+        let path = "/Response";
+        let id = root.attr("ID").map(str::to_owned);
+        if id.is_none() {
+            self.problem(path, "the Response has no ID attribute".into());
+        }
+        let issue_instant = self.time(root, "IssueInstant", path);
+        if root.attr("IssueInstant").is_none() {
+            self.problem(path, "the Response has no IssueInstant attribute".into());
+        }
+        let assertion_elements: Vec<&Element> =
+            root.children_named(NS_ASSERTION, "Assertion").collect();
+        let several = assertion_elements.len() > 1;
+        let assertions = assertion_elements
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let apath = if several {
+                    format!("{path}/Assertion[{}]", i + 1)
+                } else {
+                    format!("{path}/Assertion")
+                };
+                self.assertion(a, apath)
+            })
+            .collect();
+        Response {
+            id,
+            issue_instant,
+            destination: root.attr("Destination").map(str::to_owned),
+            in_response_to: root.attr("InResponseTo").map(str::to_owned),
+            issuer: root
+                .child(NS_ASSERTION, "Issuer")
+                .map(|i| i.text().trim().to_owned()),
+            status: status(root),
+            signature: root.child(NS_DSIG, "Signature").map(signature),
+            assertions,
+            encrypted_assertions: root
+                .children_named(NS_ASSERTION, "EncryptedAssertion")
+                .count(),
+            schema_problems: self.problems,
+        }
+    }
+
+    fn assertion(&mut self, a: &Element, path: String) -> Assertion {
+        let subject = a.child(NS_ASSERTION, "Subject").map(|s| {
+            let spath = format!("{path}/Subject");
+            Subject {
+                name_id: s.child(NS_ASSERTION, "NameID").map(|n| NameId {
+                    value: n.text().trim().to_owned(),
+                    format: n.attr("Format").map(str::to_owned),
+                }),
+                confirmations: s
+                    .children_named(NS_ASSERTION, "SubjectConfirmation")
+                    .map(|c| {
+                        let data = c.child(NS_ASSERTION, "SubjectConfirmationData");
+                        let dpath = format!("{spath}/SubjectConfirmation/SubjectConfirmationData");
+                        SubjectConfirmation {
+                            method: c.attr("Method").map(str::to_owned),
+                            recipient: data.and_then(|d| d.attr("Recipient")).map(str::to_owned),
+                            not_on_or_after: data
+                                .and_then(|d| self.time(d, "NotOnOrAfter", &dpath)),
+                            not_before: data.and_then(|d| self.time(d, "NotBefore", &dpath)),
+                            in_response_to: data
+                                .and_then(|d| d.attr("InResponseTo"))
+                                .map(str::to_owned),
+                        }
+                    })
+                    .collect(),
+            }
+        });
+        let conditions = a.child(NS_ASSERTION, "Conditions").map(|c| {
+            let cpath = format!("{path}/Conditions");
+            Conditions {
+                not_before: self.time(c, "NotBefore", &cpath),
+                not_on_or_after: self.time(c, "NotOnOrAfter", &cpath),
+                audiences: c
+                    .children_named(NS_ASSERTION, "AudienceRestriction")
+                    .flat_map(|r| r.children_named(NS_ASSERTION, "Audience"))
+                    .map(|a| a.text().trim().to_owned())
+                    .collect(),
+            }
+        });
+        let authn_statements = a
+            .children_named(NS_ASSERTION, "AuthnStatement")
+            .map(|s| {
+                let spath = format!("{path}/AuthnStatement");
+                AuthnStatement {
+                    authn_instant: self.time(s, "AuthnInstant", &spath),
+                    session_not_on_or_after: self.time(s, "SessionNotOnOrAfter", &spath),
+                    session_index: s.attr("SessionIndex").map(str::to_owned),
+                    class_ref: s
+                        .child(NS_ASSERTION, "AuthnContext")
+                        .and_then(|c| c.child(NS_ASSERTION, "AuthnContextClassRef"))
+                        .map(|r| r.text().trim().to_owned()),
+                }
+            })
+            .collect();
+        let attributes = a
+            .children_named(NS_ASSERTION, "AttributeStatement")
+            .flat_map(|s| s.children_named(NS_ASSERTION, "Attribute"))
+            .map(|attr| Attribute {
+                name: attr.attr("Name").unwrap_or_default().to_owned(),
+                name_format: attr.attr("NameFormat").map(str::to_owned),
+                friendly_name: attr.attr("FriendlyName").map(str::to_owned),
+                values: attr
+                    .children_named(NS_ASSERTION, "AttributeValue")
+                    .map(|v| v.text().trim().to_owned())
+                    .collect(),
+            })
+            .collect();
+        Assertion {
+            id: a.attr("ID").map(str::to_owned),
+            issue_instant: self.time(a, "IssueInstant", &path),
+            issuer: a
+                .child(NS_ASSERTION, "Issuer")
+                .map(|i| i.text().trim().to_owned()),
+            signature: a.child(NS_DSIG, "Signature").map(signature),
+            subject,
+            conditions,
+            authn_statements,
+            attributes,
+            path,
+        }
+    }
+}
+
+fn status(root: &Element) -> Status {
+    let Some(status) = root.child(NS_PROTOCOL, "Status") else {
+        return Status::default();
+    };
+    let mut code = status.child(NS_PROTOCOL, "StatusCode");
+    let top = code.and_then(|c| c.attr("Value")).map(str::to_owned);
+    let mut nested_codes = Vec::new();
+    while let Some(inner) = code.and_then(|c| c.child(NS_PROTOCOL, "StatusCode")) {
+        if let Some(v) = inner.attr("Value") {
+            nested_codes.push(v.to_owned());
+        }
+        code = Some(inner);
+    }
+    let text_of = |local| {
+        status
+            .child(NS_PROTOCOL, local)
+            .map(|m: &Element| {
+                let own = m.text();
+                let all: String = if own.trim().is_empty() {
+                    m.descendants()
+                        .iter()
+                        .map(|d| d.text())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                } else {
+                    own
+                };
+                all.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .filter(|s| !s.is_empty())
+    };
+    Status {
+        code: top,
+        nested_codes,
+        message: text_of("StatusMessage"),
+        detail: text_of("StatusDetail"),
+    }
+}
+
+fn signature(sig: &Element) -> Signature {
+    let signed_info = sig.child(NS_DSIG, "SignedInfo");
+    let alg = |e: Option<&Element>| e.and_then(|e| e.attr("Algorithm")).map(str::to_owned);
+    Signature {
+        signature_method: alg(signed_info.and_then(|s| s.child(NS_DSIG, "SignatureMethod"))),
+        canonicalization_method: alg(
+            signed_info.and_then(|s| s.child(NS_DSIG, "CanonicalizationMethod"))
+        ),
+        references: signed_info
+            .into_iter()
+            .flat_map(|s| s.children_named(NS_DSIG, "Reference"))
+            .map(|r| SignatureReference {
+                uri: r.attr("URI").map(str::to_owned),
+                digest_method: alg(r.child(NS_DSIG, "DigestMethod")),
+                transforms: r
+                    .child(NS_DSIG, "Transforms")
+                    .into_iter()
+                    .flat_map(|t| t.children_named(NS_DSIG, "Transform"))
+                    .filter_map(|t| t.attr("Algorithm").map(str::to_owned))
+                    .collect(),
+            })
+            .collect(),
+        certificates: sig
+            .child(NS_DSIG, "KeyInfo")
+            .into_iter()
+            .flat_map(|k| k.children_named(NS_DSIG, "X509Data"))
+            .flat_map(|d| d.children_named(NS_DSIG, "X509Certificate"))
+            .map(|c| c.text().chars().filter(|c| !c.is_whitespace()).collect())
+            .collect(),
+    }
+}

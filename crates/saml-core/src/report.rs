@@ -1,0 +1,218 @@
+//! One call from pasted input to a report: decode, parse, run every offline rule.
+//!
+//! Decoding and parsing failures are findings too (`saml_not_base64`, `saml_not_xml`, …), so a
+//! caller always gets a report, never an error, for anything a user can paste.
+
+use serde::Serialize;
+
+use crate::aws::{ConnectRelayState, RolePair};
+use crate::decode::{self, Decoded, Transport, AWS_MAX_ENCODED_CHARS};
+use crate::finding::{Code, Finding, Severity};
+use crate::model::{self, Message, Response};
+use crate::rules::{
+    self, RelayStateInput, ATTR_ROLE, ATTR_ROLE_CN, ATTR_ROLE_SESSION_NAME, ATTR_SESSION_DURATION,
+};
+use crate::time::{AsOf, Timestamp};
+
+/// The key facts of a sign-in, for people to read before the findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    pub issuer: Option<String>,
+    pub status: Option<String>,
+    pub destination: Option<String>,
+    pub name_id: Option<String>,
+    pub name_id_format: Option<String>,
+    /// Role values as sent, whether they parse or not.
+    pub roles: Vec<String>,
+    pub role_session_name: Option<String>,
+    pub session_duration: Option<String>,
+    pub recipient: Option<String>,
+    pub audiences: Vec<String>,
+    pub issue_instant: Option<Timestamp>,
+    pub not_before: Option<Timestamp>,
+    pub not_on_or_after: Option<Timestamp>,
+    pub session_not_on_or_after: Option<Timestamp>,
+    pub response_signed: bool,
+    pub assertion_signed: bool,
+    pub encrypted: bool,
+    pub relay_state: Option<String>,
+    pub connect: Option<ConnectRelayState>,
+    pub encoded_chars: Option<usize>,
+}
+
+impl Facts {
+    fn of(response: &Response) -> Self {
+        let first = response.assertions.first();
+        let attr = |name: &str| first.and_then(|a| a.attribute_values(name));
+        let bearer = first.and_then(|a| a.subject.as_ref()).and_then(|s| {
+            s.confirmations
+                .iter()
+                .find(|c| c.method.as_deref() == Some(model::CM_BEARER))
+        });
+        let conditions = first.and_then(|a| a.conditions.as_ref());
+        Self {
+            issuer: response
+                .issuer
+                .clone()
+                .or_else(|| first.and_then(|a| a.issuer.clone())),
+            status: response.status.code.clone(),
+            destination: response.destination.clone(),
+            name_id: first
+                .and_then(|a| a.subject.as_ref()?.name_id.as_ref())
+                .map(|n| n.value.clone()),
+            name_id_format: first
+                .and_then(|a| a.subject.as_ref()?.name_id.as_ref()?.format.clone()),
+            roles: attr(ATTR_ROLE)
+                .or_else(|| attr(ATTR_ROLE_CN))
+                .map(<[String]>::to_vec)
+                .unwrap_or_default(),
+            role_session_name: attr(ATTR_ROLE_SESSION_NAME).map(|v| v.join(", ")),
+            session_duration: attr(ATTR_SESSION_DURATION).map(|v| v.join(", ")),
+            recipient: bearer.and_then(|b| b.recipient.clone()),
+            audiences: conditions.map(|c| c.audiences.clone()).unwrap_or_default(),
+            issue_instant: response
+                .issue_instant
+                .or_else(|| first.and_then(|a| a.issue_instant)),
+            not_before: conditions.and_then(|c| c.not_before),
+            not_on_or_after: conditions
+                .and_then(|c| c.not_on_or_after)
+                .or_else(|| bearer.and_then(|b| b.not_on_or_after)),
+            session_not_on_or_after: first.and_then(|a| {
+                a.authn_statements
+                    .iter()
+                    .find_map(|s| s.session_not_on_or_after)
+            }),
+            response_signed: response.signature.is_some(),
+            assertion_signed: response.assertions.iter().any(|a| a.signature.is_some()),
+            encrypted: response.encrypted_assertions > 0,
+            ..Self::default()
+        }
+    }
+
+    /// The Role values that parse, for account checks.
+    pub fn role_pairs(&self) -> Vec<RolePair> {
+        self.roles
+            .iter()
+            .filter_map(|r| RolePair::parse(r).ok())
+            .collect()
+    }
+}
+
+/// The outcome of diagnosing one SAML message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub as_of: AsOf,
+    pub transport: Option<Transport>,
+    pub facts: Facts,
+    pub findings: Vec<Finding>,
+    /// The parsed message, when it parsed (for `--format json` consumers that need more).
+    #[serde(skip)]
+    pub message: Option<Message>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    pub fn codes(&self) -> Vec<Code> {
+        self.findings.iter().map(|f| f.code).collect()
+    }
+
+    pub fn response(&self) -> Option<&Response> {
+        match &self.message {
+            Some(Message::Response(r)) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// Decodes `input` (anything `decode::decode` accepts) and diagnoses it.
+///
+/// A RelayState found in the input itself (a pasted form body) is used when `relay_state`
+/// is `Unknown`.
+pub fn diagnose(input: &[u8], as_of: AsOf, relay_state: RelayStateInput) -> Report {
+    match decode::decode(input) {
+        Ok(decoded) => diagnose_decoded(&decoded, as_of, relay_state),
+        Err(e) => Report {
+            as_of,
+            transport: None,
+            facts: Facts::default(),
+            findings: vec![Finding::new(e.code(), e.to_string())],
+            message: None,
+        },
+    }
+}
+
+/// Diagnoses an already decoded message.
+pub fn diagnose_decoded(decoded: &Decoded, as_of: AsOf, relay_state: RelayStateInput) -> Report {
+    let relay_state = match (relay_state, &decoded.relay_state) {
+        (RelayStateInput::Unknown, Some(found)) => RelayStateInput::Present(found.clone()),
+        (RelayStateInput::Unknown, None) if decoded.field.is_some() => RelayStateInput::Absent,
+        (given, _) => given,
+    };
+    let mut report = diagnose_xml(&decoded.xml, as_of, relay_state);
+    report.transport = Some(decoded.transport.clone());
+    report.facts.encoded_chars = decoded.encoded_chars;
+    if let Some(chars) = decoded.encoded_chars.filter(|c| *c > AWS_MAX_ENCODED_CHARS) {
+        report.findings.insert(
+            0,
+            Finding::new(Code::SamlTooLarge, format!("the base64 SAMLResponse is {chars} characters; AWS accepts at most {AWS_MAX_ENCODED_CHARS}"))
+                .with("encoded_chars", chars.to_string())
+                .with("limit", AWS_MAX_ENCODED_CHARS.to_string()),
+        );
+    }
+    report
+}
+
+/// Diagnoses the XML of a message.
+pub fn diagnose_xml(xml: &str, as_of: AsOf, relay_state: RelayStateInput) -> Report {
+    let mut report = Report {
+        as_of,
+        transport: None,
+        facts: Facts::default(),
+        findings: Vec::new(),
+        message: None,
+    };
+    match model::parse(xml) {
+        Err(e) => report
+            .findings
+            .push(Finding::new(Code::SamlNotXml, e.to_string())),
+        Ok(Message::Other { element, namespace }) => {
+            let what = match namespace.as_deref() {
+                Some(model::NS_PROTOCOL) => format!("a SAML {element}"),
+                Some(ns) => format!("an XML {element} element in the namespace {ns}"),
+                None => format!("an XML {element} element with no namespace"),
+            };
+            report.findings.push(
+                Finding::new(
+                    Code::SamlNotAResponse,
+                    format!("the message is {what}, not a samlp:Response"),
+                )
+                .with("element", element.clone()),
+            );
+            report.message = Some(Message::Other { element, namespace });
+        }
+        Ok(Message::Response(response)) => {
+            report.facts = Facts::of(&response);
+            report.findings = rules::check_response(&response, &as_of);
+            report
+                .findings
+                .extend(rules::check_relay_state(&relay_state));
+            if let RelayStateInput::Present(url) = &relay_state {
+                report.facts.relay_state = Some(url.clone());
+                report.facts.connect = ConnectRelayState::parse(url).ok();
+            }
+            report.message = Some(Message::Response(response));
+        }
+    }
+    report.findings.sort_by_key(|f| f.severity);
+    report
+}

@@ -28,6 +28,6 @@ pub mod time;
 pub mod xml;
 
 pub use finding::{Area, Code, CodeInfo, Evidence, Finding, Severity};
-pub use report::{diagnose, diagnose_decoded, diagnose_xml, Facts, Report};
+pub use report::{diagnose, diagnose_decoded, diagnose_xml, Facts, IdpKind, Report};
 pub use rules::RelayStateInput;
 pub use time::{AsOf, AsOfSource, Timestamp};

@@ -14,10 +14,66 @@ use crate::rules::{
 };
 use crate::time::{AsOf, Timestamp};
 
+/// Which identity provider product issued a response, guessed from its Issuer, so advice can
+/// name the right console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdpKind {
+    AzureAd,
+    Okta,
+    Adfs,
+    Google,
+    Ping,
+    OneLogin,
+    Shibboleth,
+    IamIdentityCenter,
+}
+
+impl IdpKind {
+    pub fn guess(issuer: &str) -> Option<Self> {
+        let i = issuer.to_ascii_lowercase();
+        Some(
+            if i.contains("sts.windows.net") || i.contains("login.microsoftonline") {
+                Self::AzureAd
+            } else if i.contains("okta.com") || i.contains("oktapreview.com") {
+                Self::Okta
+            } else if i.contains("/adfs/services/trust") {
+                Self::Adfs
+            } else if i.contains("accounts.google.com") {
+                Self::Google
+            } else if i.contains("pingone") || i.contains("pingidentity") {
+                Self::Ping
+            } else if i.contains("onelogin.com") {
+                Self::OneLogin
+            } else if i.contains("shibboleth") || i.ends_with("/idp/shibboleth") {
+                Self::Shibboleth
+            } else if i.contains("portal.sso.") && i.contains("amazonaws.com") {
+                Self::IamIdentityCenter
+            } else {
+                return None;
+            },
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AzureAd => "Azure AD / Entra ID",
+            Self::Okta => "Okta",
+            Self::Adfs => "ADFS",
+            Self::Google => "Google Workspace",
+            Self::Ping => "Ping Identity",
+            Self::OneLogin => "OneLogin",
+            Self::Shibboleth => "Shibboleth",
+            Self::IamIdentityCenter => "IAM Identity Center",
+        }
+    }
+}
+
 /// The key facts of a sign-in, for people to read before the findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
     pub issuer: Option<String>,
+    pub idp: Option<IdpKind>,
     pub status: Option<String>,
     pub destination: Option<String>,
     pub name_id: Option<String>,
@@ -85,6 +141,11 @@ impl Facts {
             response_signed: response.signature.is_some(),
             assertion_signed: response.assertions.iter().any(|a| a.signature.is_some()),
             encrypted: response.encrypted_assertions > 0,
+            idp: response
+                .issuer
+                .as_deref()
+                .or_else(|| first.and_then(|a| a.issuer.as_deref()))
+                .and_then(IdpKind::guess),
             ..Self::default()
         }
     }

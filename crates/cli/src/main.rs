@@ -1,1 +1,88 @@
-fn main() {}
+//! `saml-doctor`: finds out why a SAML sign-in into AWS / Amazon Connect fails and says how to
+//! fix it. A thin layer: arguments, reading input, rendering; the work is in the libraries.
+//!
+//! Exit status: 0 no error finding, 1 at least one error finding, 2 the tool could not run.
+
+mod commands;
+mod har_input;
+mod input;
+mod render;
+mod style;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "saml-doctor",
+    version,
+    about = "Finds out why a SAML sign-in into AWS or Amazon Connect fails, and says how to fix it",
+    after_help = "Exit status: 0 no error found, 1 at least one error found, 2 saml-doctor could not run.\nDocs: the finding codes are stable; `--format json` is for scripts."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Diagnose a sign-in: a HAR capture, or a SAMLResponse in any encoding (form value,
+    /// base64, URL-encoded, XML)
+    Diagnose(commands::DiagnoseArgs),
+    /// Decode a SAMLResponse (or SAMLRequest) and print its XML, or its typed model as JSON
+    Decode(commands::DecodeArgs),
+    /// List the SAML messages found in a HAR capture
+    Extract(commands::ExtractArgs),
+}
+
+/// How to print results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people
+    Text,
+    /// For scripts: one JSON object
+    Json,
+}
+
+/// When to use colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Only on a terminal, and not when NO_COLOR is set
+    Auto,
+    Always,
+    Never,
+}
+
+/// What went wrong when the tool could not do its job (exit status 2).
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Diagnose(args) => commands::diagnose(args),
+        Command::Decode(args) => commands::decode(args),
+        Command::Extract(args) => commands::extract(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(message)) => {
+            eprintln!("saml-doctor: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,1 +1,17 @@
-//! placeholder
+//! saml-har: reads browser HAR captures (Chrome, Edge, Firefox, Safari), in one streaming pass
+//! with bounded memory, and finds every SAML message in them: form POSTs, the identity
+//! provider's auto-post HTML forms, redirect-binding query strings, each with its RelayState.
+//!
+//! Truncated files keep every complete entry before the cut. Nothing here prints or stores
+//! cookies, headers or bodies other than the SAML fields and the HTML forms that carry them.
+
+#![forbid(unsafe_code)]
+
+pub mod capture;
+pub mod entry;
+pub mod find;
+pub mod json;
+
+pub use capture::{scan, Capture, CutInfo, Message, ScanError, Sighting};
+pub use entry::NotHar;
+pub use find::LocationKind;

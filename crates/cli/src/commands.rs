@@ -1,0 +1,168 @@
+//! The subcommands: argument structs and what each one does.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use saml_core::decode::{self, MAX_INPUT_BYTES};
+use saml_core::{AsOf, AsOfSource, RelayStateInput, Timestamp};
+
+use crate::input::{self, Kind, Source};
+use crate::render::{self, Diagnosis, MessageReport};
+use crate::style::Style;
+use crate::{ColorChoice, Failure, Format};
+
+#[derive(Args)]
+pub struct DiagnoseArgs {
+    /// A HAR capture, or a file holding a SAMLResponse (form value, base64, URL-encoded or
+    /// XML); `-` or nothing reads standard input
+    file: Option<PathBuf>,
+    /// The RelayState the identity provider sends (its app's Relay State setting), for the
+    /// Amazon Connect checks; a HAR capture carries its own
+    #[arg(long, value_name = "URL")]
+    relay_state: Option<String>,
+    /// Judge time rules at this instant (RFC 3339, e.g. 2024-05-14T09:31:09Z) instead of now;
+    /// a HAR capture uses the time each message was sent
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Args)]
+pub struct DecodeArgs {
+    /// A file holding a SAML message in any encoding; `-` or nothing reads standard input
+    file: Option<PathBuf>,
+    /// `text` prints the XML, indented; `json` prints the typed model
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct ExtractArgs {
+    /// A HAR capture; `-` or nothing reads standard input
+    file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Print the decoded XML of each message
+    #[arg(long)]
+    raw: bool,
+}
+
+pub fn now() -> Timestamp {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Timestamp::from_unix_millis(millis)
+}
+
+fn as_of(at: Option<&str>) -> Result<AsOf, Failure> {
+    Ok(match at {
+        Some(at) => AsOf {
+            instant: Timestamp::parse(at).map_err(|e| Failure(format!("--at: {e}")))?,
+            source: AsOfSource::Given,
+        },
+        None => AsOf {
+            instant: now(),
+            source: AsOfSource::Now,
+        },
+    })
+}
+
+pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
+    let source = Source::from_arg(args.file.as_deref());
+    let mut reader = source.open()?;
+    let given_at = args
+        .at
+        .as_deref()
+        .map(|_| as_of(args.at.as_deref()))
+        .transpose()?;
+    let diagnosis = match input::sniff(&mut *reader)? {
+        Kind::Har => crate::har_input::diagnose(&source, reader, given_at, args.relay_state)?,
+        Kind::Saml => {
+            let bytes = input::read_bounded(&mut *reader, MAX_INPUT_BYTES)?;
+            let relay = match args.relay_state {
+                Some(url) => RelayStateInput::Present(url),
+                None => RelayStateInput::Unknown,
+            };
+            let at = match given_at {
+                Some(at) => at,
+                None => as_of(None)?,
+            };
+            let report = saml_core::diagnose(&bytes, at, relay);
+            Diagnosis::new(
+                source.label(),
+                Vec::new(),
+                vec![MessageReport {
+                    location: None,
+                    primary: true,
+                    report,
+                }],
+            )
+        }
+    };
+    print(&diagnosis, args.format, args.color);
+    Ok(diagnosis.exit_code())
+}
+
+fn print(d: &Diagnosis, format: Format, color: ColorChoice) {
+    match format {
+        Format::Json => println!("{}", render::json(d)),
+        Format::Text => print!("{}", render::text(d, Style::for_stdout(color))),
+    }
+}
+
+pub fn decode(args: DecodeArgs) -> Result<u8, Failure> {
+    let source = Source::from_arg(args.file.as_deref());
+    let mut reader = source.open()?;
+    let bytes = input::read_bounded(&mut *reader, MAX_INPUT_BYTES)?;
+    let decoded = match decode::decode(&bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("saml-doctor: {}: {} ({})", source.label(), e, e.code());
+            return Ok(1);
+        }
+    };
+    match args.format {
+        Format::Text => {
+            match saml_core::xml::parse(&decoded.xml, saml_core::xml::Limits::default()) {
+                Ok(root) => print!("{}", root.to_pretty_string()),
+                Err(e) => {
+                    eprintln!(
+                        "saml-doctor: {}: {e} (saml_not_xml); the decoded text follows",
+                        source.label()
+                    );
+                    println!("{}", decoded.xml);
+                    return Ok(1);
+                }
+            }
+        }
+        Format::Json => {
+            let message = saml_core::model::parse(&decoded.xml).map_err(|e| e.to_string());
+            let out = serde_json::json!({
+                "transport": decoded.transport,
+                "field": decoded.field,
+                "relay_state": decoded.relay_state,
+                "encoded_chars": decoded.encoded_chars,
+                "message": message.as_ref().ok(),
+                "error": message.as_ref().err(),
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).map_err(|e| Failure(e.to_string()))?
+            );
+            if message.is_err() {
+                return Ok(1);
+            }
+        }
+    }
+    Ok(0)
+}
+
+pub fn extract(args: ExtractArgs) -> Result<u8, Failure> {
+    let source = Source::from_arg(args.file.as_deref());
+    let reader = source.open()?;
+    crate::har_input::extract(&source, reader, args.format, args.raw)
+}

@@ -1,0 +1,261 @@
+//! HAR captures in the CLI: diagnose every SAMLResponse found (the primary one first, each at
+//! the moment the browser sent it, with its own RelayState), or list what was found.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use har::{Capture, Message, ScanError};
+use saml_core::decode::MessageField;
+use saml_core::{AsOf, AsOfSource, Code, Finding, RelayStateInput};
+use serde::Serialize;
+
+use crate::input::Source;
+use crate::render::{Diagnosis, MessageReport};
+use crate::{Failure, Format};
+
+/// Draws progress on stderr while a large file is read, only when stderr is a terminal.
+struct Progress {
+    enabled: bool,
+    total: Option<u64>,
+    started: Instant,
+    last: Instant,
+}
+
+impl Progress {
+    fn new(source: &Source) -> Self {
+        let total = match source {
+            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Stdin => None,
+        };
+        let now = Instant::now();
+        Self {
+            enabled: std::io::stderr().is_terminal(),
+            total,
+            started: now,
+            last: now,
+        }
+    }
+
+    fn update(&mut self, bytes: u64) {
+        if !self.enabled
+            || self.last.elapsed() < Duration::from_millis(200)
+            || self.started.elapsed() < Duration::from_millis(500)
+        {
+            return;
+        }
+        self.last = Instant::now();
+        let mib = bytes as f64 / (1024.0 * 1024.0);
+        let line = match self.total.filter(|t| *t > 0) {
+            Some(total) => {
+                let frac = (bytes as f64 / total as f64).min(1.0);
+                let filled = (frac * 30.0) as usize;
+                format!(
+                    "\r[{}{}] {:>3.0}%  {mib:.0} MiB",
+                    "#".repeat(filled),
+                    " ".repeat(30 - filled),
+                    frac * 100.0
+                )
+            }
+            None => format!("\rread {mib:.0} MiB"),
+        };
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
+
+    fn finish(&self) {
+        if self.enabled && self.started.elapsed() >= Duration::from_millis(500) {
+            let _ = std::io::stderr().write_all(b"\r\x1b[2K");
+        }
+    }
+}
+
+/// Scans the capture; a file that is not a HAR becomes the `har_unreadable` finding.
+fn scan(source: &Source, reader: Box<dyn BufRead>) -> Result<Result<Capture, Finding>, Failure> {
+    let mut progress = Progress::new(source);
+    let result = har::scan(reader, |bytes| progress.update(bytes));
+    progress.finish();
+    match result {
+        Ok(capture) => Ok(Ok(capture)),
+        Err(ScanError::NotHar(why)) => Ok(Err(Finding::new(
+            Code::HarUnreadable,
+            format!("{}: {why}", source.label()),
+        ))),
+        Err(ScanError::Io(e)) => Err(Failure(format!("cannot read {}: {e}", source.label()))),
+    }
+}
+
+fn as_of_for(message: &Message, given: Option<AsOf>) -> AsOf {
+    if let Some(at) = given {
+        return at;
+    }
+    match message.key_sighting().started {
+        Some(instant) => AsOf {
+            instant,
+            source: AsOfSource::CaptureTime,
+        },
+        None => AsOf {
+            instant: crate::commands::now(),
+            source: AsOfSource::Now,
+        },
+    }
+}
+
+pub fn diagnose(
+    source: &Source,
+    reader: Box<dyn BufRead>,
+    given_at: Option<AsOf>,
+    relay_override: Option<String>,
+) -> Result<Diagnosis, Failure> {
+    let capture = match scan(source, reader)? {
+        Ok(c) => c,
+        Err(finding) => return Ok(Diagnosis::new(source.label(), vec![finding], Vec::new())),
+    };
+    let responses: Vec<&Message> = capture.responses().collect();
+    let primary = capture.primary_response();
+    // The primary response first, then the others in capture order.
+    let mut order: Vec<usize> = (0..responses.len()).collect();
+    if let Some(p) = primary {
+        order.retain(|i| *i != p);
+        order.insert(0, p);
+    }
+    let mut reports = Vec::new();
+    for i in order {
+        let message = responses[i];
+        let key = message.key_sighting();
+        let relay = match (&relay_override, message.relay_state()) {
+            (Some(url), _) => RelayStateInput::Present(url.clone()),
+            (None, Some(found)) => RelayStateInput::Present(found.to_owned()),
+            (None, None) => RelayStateInput::Absent,
+        };
+        let at = as_of_for(message, given_at);
+        let report = match &message.decoded {
+            Ok(decoded) => saml_core::diagnose_decoded(decoded, at, relay),
+            Err(e) => saml_core::Report {
+                as_of: at,
+                transport: None,
+                facts: Default::default(),
+                findings: vec![Finding::new(e.code(), e.to_string())],
+                message: None,
+            },
+        };
+        reports.push(MessageReport {
+            location: Some(key.describe()),
+            primary: Some(i) == primary,
+            report,
+        });
+    }
+    Ok(Diagnosis::new(source.label(), capture.findings(), reports))
+}
+
+#[derive(Serialize)]
+struct Listed<'a> {
+    field: MessageField,
+    primary: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    xml: Option<&'a str>,
+    #[serde(flatten)]
+    message: &'a Message,
+}
+
+pub fn extract(
+    source: &Source,
+    reader: Box<dyn BufRead>,
+    format: Format,
+    raw: bool,
+) -> Result<u8, Failure> {
+    let capture = match scan(source, reader)? {
+        Ok(c) => c,
+        Err(finding) => {
+            eprintln!("saml-doctor: {} (har_unreadable)", finding.detail);
+            return Ok(1);
+        }
+    };
+    let primary_index = capture.primary_response().and_then(|p| {
+        let target = capture.responses().nth(p)?;
+        capture
+            .messages
+            .iter()
+            .position(|m| std::ptr::eq(m, target))
+    });
+    let listed: Vec<Listed> = capture
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Listed {
+            field: m.field,
+            primary: Some(i) == primary_index,
+            xml: if raw {
+                m.decoded.as_ref().ok().map(|d| d.xml.as_str())
+            } else {
+                None
+            },
+            message: m,
+        })
+        .collect();
+    let capture_findings = capture.findings();
+    match format {
+        Format::Json => {
+            let out = serde_json::json!({
+                "saml_doctor": env!("CARGO_PKG_VERSION"),
+                "input": source.label(),
+                "entries": capture.entries,
+                "truncated": capture.cut,
+                "messages": listed,
+                "findings": capture_findings,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).map_err(|e| Failure(e.to_string()))?
+            );
+        }
+        Format::Text => {
+            let mut out = String::new();
+            out += &format!(
+                "{}: {} entries, {} SAML message{}\n",
+                source.label(),
+                capture.entries,
+                listed.len(),
+                if listed.len() == 1 { "" } else { "s" }
+            );
+            for (n, l) in listed.iter().enumerate() {
+                let field = match l.field {
+                    MessageField::SamlResponse => "SAMLResponse",
+                    MessageField::SamlRequest => "SAMLRequest",
+                };
+                let state = match &l.message.decoded {
+                    Ok(d) => format!("{} base64 chars", d.encoded_chars.unwrap_or(0)),
+                    Err(e) => format!("undecodable: {e}"),
+                };
+                out += &format!(
+                    "\n{}. {field}{} ({state})\n",
+                    n + 1,
+                    if l.primary { " (primary)" } else { "" }
+                );
+                for s in &l.message.sightings {
+                    let at = s
+                        .started
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|| "?".into());
+                    out += &format!("   seen in {} at {at}\n", s.describe());
+                    if let Some(r) = &s.relay_state {
+                        out += &format!("     RelayState {r}\n");
+                    }
+                }
+                if let Some(xml) = l.xml {
+                    match saml_core::xml::parse(xml, saml_core::xml::Limits::default()) {
+                        Ok(root) => out += &root.to_pretty_string(),
+                        Err(_) => out += &format!("{xml}\n"),
+                    }
+                }
+            }
+            for f in &capture_findings {
+                out += &format!("\n{}: {} ({})\n", f.severity, f.detail, f.code);
+            }
+            print!("{out}");
+        }
+    }
+    Ok(u8::from(
+        capture_findings
+            .iter()
+            .any(|f| f.severity == saml_core::Severity::Error),
+    ))
+}

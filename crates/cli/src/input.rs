@@ -1,0 +1,104 @@
+//! Reading what the user points at: a file or standard input, sniffed as a HAR capture (JSON)
+//! or a SAML message, without ever loading more than a bounded prefix of a raw message.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::Failure;
+
+/// Where input comes from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    pub fn from_arg(arg: Option<&Path>) -> Self {
+        match arg {
+            None => Source::Stdin,
+            Some(p) if p.as_os_str() == "-" => Source::Stdin,
+            Some(p) => Source::File(p.to_owned()),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Source::Stdin => "standard input".to_owned(),
+            Source::File(p) => p.display().to_string(),
+        }
+    }
+
+    pub fn open(&self) -> Result<Box<dyn BufRead>, Failure> {
+        match self {
+            Source::Stdin => Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin()))),
+            Source::File(path) => {
+                let file = File::open(path).map_err(|e| {
+                    Failure(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+                })?;
+                if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+                    return Err(Failure(format!(
+                        "cannot read {}: it is a directory",
+                        path.display()
+                    )));
+                }
+                Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+            }
+        }
+    }
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// What kind of input a stream holds, judged from its first non-blank bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// JSON: a HAR capture (or something that claims to be one).
+    Har,
+    /// Anything else: a SAML message in some encoding.
+    Saml,
+}
+
+/// Looks at the start of the stream without consuming it.
+pub fn sniff(reader: &mut dyn BufRead) -> Result<Kind, Failure> {
+    loop {
+        let buf = reader
+            .fill_buf()
+            .map_err(|e| Failure(format!("cannot read input: {e}")))?;
+        if buf.is_empty() {
+            return Ok(Kind::Saml);
+        }
+        let skip = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let skip = if buf.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            skip
+        };
+        if skip == 0 {
+            return Ok(if buf[0] == b'{' || buf[0] == b'[' {
+                Kind::Har
+            } else {
+                Kind::Saml
+            });
+        }
+        reader.consume(skip);
+    }
+}
+
+/// Reads at most `limit + 1` bytes: enough for the decoder to tell a message is too large
+/// without holding a multi-gigabyte file in memory.
+pub fn read_bounded(reader: &mut dyn BufRead, limit: usize) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure(format!("cannot read input: {e}")))?;
+    Ok(bytes)
+}

@@ -1,0 +1,327 @@
+//! Rendering diagnoses: text for people (key facts, then findings by severity with the fix) and
+//! one JSON object for scripts.
+
+use std::fmt::Write as _;
+
+use saml_core::{Facts, Finding, Report, Severity};
+use serde::Serialize;
+
+use crate::style::Style;
+
+/// One diagnosed message and where it was found.
+#[derive(Serialize)]
+pub struct MessageReport {
+    /// Where the message came from (a HAR entry and URL), when known.
+    pub location: Option<String>,
+    /// True for the message whose outcome the user saw (the last one sent to AWS).
+    pub primary: bool,
+    #[serde(flatten)]
+    pub report: Report,
+}
+
+/// Everything one run found.
+#[derive(Serialize)]
+pub struct Diagnosis {
+    pub saml_doctor: &'static str,
+    pub input: String,
+    /// Every finding of the run: about the capture itself, then each message's.
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    /// Findings about the capture itself rather than one message (truncated HAR, no SAML…).
+    pub capture_findings: Vec<Finding>,
+    pub messages: Vec<MessageReport>,
+}
+
+#[derive(Serialize, Default)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub info: usize,
+}
+
+impl Diagnosis {
+    pub fn new(
+        input: String,
+        capture_findings: Vec<Finding>,
+        messages: Vec<MessageReport>,
+    ) -> Self {
+        let mut findings = capture_findings.clone();
+        for m in &messages {
+            findings.extend(
+                m.report
+                    .findings
+                    .iter()
+                    .cloned()
+                    .map(|f| match &m.location {
+                        Some(loc) => f.located(loc),
+                        None => f,
+                    }),
+            );
+        }
+        findings.sort_by_key(|f| f.severity);
+        let mut summary = Summary::default();
+        for f in &findings {
+            match f.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.info += 1,
+            }
+        }
+        Self {
+            saml_doctor: env!("CARGO_PKG_VERSION"),
+            input,
+            findings,
+            summary,
+            capture_findings,
+            messages,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        u8::from(self.summary.errors > 0)
+    }
+}
+
+const WIDTH: usize = 100;
+
+pub fn text(d: &Diagnosis, style: Style) -> String {
+    let mut out = String::new();
+    let capture: Vec<&Finding> = d.capture_findings.iter().collect();
+    if !capture.is_empty() {
+        let _ = writeln!(out, "{}", style.bold(&format!("Capture {}", d.input)));
+        findings_block(&mut out, &capture, style);
+        out.push('\n');
+    }
+    let total = d.messages.len();
+    for (i, m) in d.messages.iter().enumerate() {
+        let mut heading = if total > 1 {
+            format!("SAMLResponse {} of {total}", i + 1)
+        } else {
+            "SAMLResponse".to_owned()
+        };
+        if m.primary && total > 1 {
+            heading += " (primary: the last one sent to AWS)";
+        }
+        match &m.location {
+            Some(loc) => heading += &format!(" · {loc}"),
+            None => heading += &format!(" · {}", d.input),
+        }
+        let _ = writeln!(out, "{}", style.bold(&heading));
+        facts_block(&mut out, &m.report, style);
+        let findings: Vec<&Finding> = m.report.findings.iter().collect();
+        findings_block(&mut out, &findings, style);
+        out.push('\n');
+    }
+    let s = &d.summary;
+    let verdict = if s.errors > 0 {
+        style.severity(
+            Severity::Error,
+            &format!("{} error{} found", s.errors, plural(s.errors)),
+        )
+    } else if s.warnings > 0 {
+        style.severity(Severity::Warning, "no error found, but see the warnings")
+    } else {
+        style.good("no problem found")
+    };
+    let _ = writeln!(
+        out,
+        "{verdict}: {} error{}, {} warning{}, {} note{}",
+        s.errors,
+        plural(s.errors),
+        s.warnings,
+        plural(s.warnings),
+        s.info,
+        plural(s.info)
+    );
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn facts_block(out: &mut String, report: &Report, style: Style) {
+    let f: &Facts = &report.facts;
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if let Some(issuer) = &f.issuer {
+        rows.push((
+            "Identity provider",
+            match f.idp {
+                Some(kind) => format!("{} ({issuer})", kind.name()),
+                None => issuer.clone(),
+            },
+        ));
+    }
+    if let Some(status) = &f.status {
+        rows.push((
+            "Status",
+            status.rsplit(':').next().unwrap_or(status).to_owned(),
+        ));
+    }
+    if let Some(name_id) = &f.name_id {
+        let format = f
+            .name_id_format
+            .as_deref()
+            .and_then(|x| x.rsplit(':').next())
+            .map(|x| format!(" ({x})"))
+            .unwrap_or_default();
+        rows.push(("NameID", format!("{name_id}{format}")));
+    }
+    for role in &f.roles {
+        let shown = match saml_core::aws::RolePair::parse(role) {
+            Ok(pair) => format!("{} via {}", pair.role, pair.provider),
+            Err(_) => role.clone(),
+        };
+        rows.push(("Role", shown));
+    }
+    if let Some(name) = &f.role_session_name {
+        rows.push(("RoleSessionName", name.clone()));
+    }
+    if let Some(d) = &f.session_duration {
+        let human = d
+            .parse::<i64>()
+            .map(|s| format!(" ({})", saml_core::time::human_duration(s * 1000)))
+            .unwrap_or_default();
+        rows.push(("SessionDuration", format!("{d} s{human}")));
+    }
+    if let Some(r) = &f.recipient {
+        rows.push(("Recipient", r.clone()));
+    }
+    if !f.audiences.is_empty() {
+        rows.push(("Audience", f.audiences.join(", ")));
+    }
+    if f.not_before.is_some() || f.not_on_or_after.is_some() || f.issue_instant.is_some() {
+        let t = |t: Option<saml_core::Timestamp>| {
+            t.map(|t| t.to_string()).unwrap_or_else(|| "?".into())
+        };
+        rows.push((
+            "Valid",
+            format!(
+                "{} to {} (issued {})",
+                t(f.not_before),
+                t(f.not_on_or_after),
+                t(f.issue_instant)
+            ),
+        ));
+    }
+    if f.status.is_some() {
+        let signed = match (f.response_signed, f.assertion_signed) {
+            (true, true) => "response and assertion",
+            (true, false) => "response",
+            (false, true) => "assertion",
+            (false, false) if f.encrypted => "unknown (the assertion is encrypted)",
+            (false, false) => "no",
+        };
+        rows.push(("Signed", format!("{signed} (signatures are not verified)")));
+    }
+    if let Some(relay) = &f.relay_state {
+        let connect = f
+            .connect
+            .as_ref()
+            .map(|c| {
+                format!(
+                    " (Connect instance {} in {})",
+                    c.instance_id,
+                    c.region
+                        .as_ref()
+                        .map(|r| r.as_str())
+                        .unwrap_or(c.partition.as_str())
+                )
+            })
+            .unwrap_or_default();
+        rows.push(("Relay state", format!("{relay}{connect}")));
+    }
+    rows.push(("Judged", report.as_of.describe()));
+    for (label, value) in rows {
+        let wrapped = wrap(&format!("  {label:<18} {value}"), 21);
+        // Dim only the label, after wrapping, so escape codes do not count as columns.
+        let (head, tail) = wrapped.split_at(20.min(wrapped.len()));
+        out.push_str(&style.dim(head));
+        out.push_str(tail);
+        out.push('\n');
+    }
+}
+
+fn findings_block(out: &mut String, findings: &[&Finding], style: Style) {
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        for f in findings.iter().filter(|f| f.severity == severity) {
+            let label = match severity {
+                Severity::Error => "ERROR  ",
+                Severity::Warning => "WARNING",
+                Severity::Info => "NOTE   ",
+            };
+            out.push('\n');
+            let _ = writeln!(
+                out,
+                "  {} {} · {}",
+                style.severity(severity, label),
+                style.bold(f.code.as_str()),
+                f.title
+            );
+            let _ = writeln!(out, "{}", wrap(&format!("          {}", f.detail), 10));
+            if f.code != saml_core::Code::CheckSkipped {
+                let _ = writeln!(out, "{}", wrap(&format!("          Fix: {}", f.fix), 15));
+                if let Some(aws) = f.code.info().aws_error {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        style.dim(&wrap(&format!("          AWS shows: \"{aws}\""), 10))
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Wraps at word boundaries to WIDTH columns; continuation lines are indented by `hang`.
+/// Words longer than a line (URLs, base64) are left whole rather than broken.
+pub fn wrap(line: &str, hang: usize) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    let lead = line.len() - line.trim_start().len();
+    out.push_str(&line[..lead]);
+    col += lead;
+    let mut first = true;
+    for word in line[lead..].split(' ') {
+        let w = word.chars().count();
+        if !first && col + 1 + w > WIDTH && col > hang {
+            out.push('\n');
+            out.push_str(&" ".repeat(hang));
+            col = hang;
+        } else if !first {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+        first = false;
+    }
+    out
+}
+
+pub fn json(d: &Diagnosis) -> String {
+    serde_json::to_string_pretty(d).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_with_a_hanging_indent_and_keeps_long_words() {
+        let long = format!("  {}", ["word"; 40].join(" "));
+        let wrapped = wrap(&long, 4);
+        assert!(wrapped.lines().all(|l| l.chars().count() <= WIDTH));
+        assert!(wrapped
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("    ") && !l.starts_with("     ")));
+        let url = format!("  see {}", "x".repeat(150));
+        assert_eq!(wrap(&url, 4).lines().count(), 2);
+        let _ = Style::plain();
+    }
+}

@@ -1,0 +1,591 @@
+//! A whole capture: every SAML message found (the same message seen twice is one message with
+//! two sightings), and the facts about the capture that findings need (was it cut, did the
+//! browser drop a POST body, did the user open Connect directly).
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use saml_core::decode::{self, DecodeError, Decoded, MessageField};
+use saml_core::rules::is_aws_signin_endpoint;
+use saml_core::{Code, Finding, Timestamp};
+use serde::Serialize;
+
+use crate::entry::{self, Cut, Entry, NotHar, WalkError};
+use crate::find::{find_in_entry, LocationKind};
+
+/// One place a message was seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sighting {
+    pub entry: usize,
+    pub started: Option<Timestamp>,
+    pub method: String,
+    pub url: String,
+    pub kind: LocationKind,
+    pub relay_state: Option<String>,
+    /// For an auto-post form: where it posts to.
+    pub form_action: Option<String>,
+}
+
+impl Sighting {
+    /// True when this sighting is the browser posting the message to AWS.
+    pub fn is_post_to_aws(&self) -> bool {
+        self.kind == LocationKind::FormPost && is_aws_signin_endpoint(url_without_query(&self.url))
+    }
+
+    pub fn describe(&self) -> String {
+        format!(
+            "HAR entry {} ({}, {} {})",
+            self.entry,
+            self.kind.describe(),
+            self.method,
+            shorten(&self.url, 120)
+        )
+    }
+}
+
+/// One distinct SAML message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub field: MessageField,
+    #[serde(serialize_with = "serialize_decoded")]
+    pub decoded: Result<Decoded, DecodeError>,
+    pub sightings: Vec<Sighting>,
+}
+
+fn serialize_decoded<S: serde::Serializer>(
+    d: &Result<Decoded, DecodeError>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(None)?;
+    match d {
+        Ok(d) => {
+            map.serialize_entry("encoded_chars", &d.encoded_chars)?;
+            map.serialize_entry("transport", &d.transport)?;
+        }
+        Err(e) => {
+            map.serialize_entry("error", &e.to_string())?;
+            map.serialize_entry("code", &e.code())?;
+        }
+    }
+    map.end()
+}
+
+impl Message {
+    /// The sighting whose moment counts: the POST to AWS if there is one, else the last.
+    pub fn key_sighting(&self) -> &Sighting {
+        self.sightings
+            .iter()
+            .rev()
+            .find(|s| s.is_post_to_aws())
+            .unwrap_or_else(|| self.sightings.last().expect("a message has a sighting"))
+    }
+
+    pub fn was_posted_to_aws(&self) -> bool {
+        self.sightings.iter().any(Sighting::is_post_to_aws)
+    }
+
+    /// The RelayState that travelled with it (from the key sighting, else any).
+    pub fn relay_state(&self) -> Option<&str> {
+        self.key_sighting()
+            .relay_state
+            .as_deref()
+            .or_else(|| self.sightings.iter().find_map(|s| s.relay_state.as_deref()))
+    }
+}
+
+/// What a scan of a HAR file found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Capture {
+    /// Complete entries read.
+    pub entries: usize,
+    pub bytes: u64,
+    /// Where the file was cut or damaged, if it was.
+    pub cut: Option<CutInfo>,
+    pub messages: Vec<Message>,
+    /// POSTs to an AWS SAML endpoint recorded without a body: (entry, URL).
+    pub posts_without_body: Vec<(usize, String)>,
+    /// The first visit to the Connect instance's own URL with no SAML sign-in before it.
+    pub direct_connect_visit: Option<(usize, String)>,
+    /// Identity-provider and AWS sign-in URLs seen, to explain a capture with no response.
+    pub signin_urls: Vec<(usize, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CutInfo {
+    pub offset: u64,
+    pub reason: String,
+}
+
+/// Why a capture could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{0}")]
+    NotHar(#[from] NotHar),
+    #[error("cannot read the capture: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Reads a HAR in one streaming pass and gathers every SAML message. `progress` is called
+/// after each entry with the bytes read so far.
+pub fn scan<R: Read>(input: R, mut progress: impl FnMut(u64)) -> Result<Capture, ScanError> {
+    let mut capture = Capture::default();
+    let mut index_of: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut saml_seen = false;
+    let cut = entry::walk(input, |entry, offset| {
+        capture.entries += 1;
+        capture.bytes = offset;
+        absorb(&mut capture, &mut index_of, &mut saml_seen, entry);
+        progress(offset);
+    })
+    .map_err(|e| match e {
+        WalkError::NotHar(n) => ScanError::NotHar(n),
+        WalkError::Io(io) => ScanError::Io(io),
+    })?;
+    capture.cut = cut.map(|Cut { offset, reason }| CutInfo { offset, reason });
+    Ok(capture)
+}
+
+fn absorb(
+    capture: &mut Capture,
+    index_of: &mut HashMap<Vec<u8>, usize>,
+    saml_seen: &mut bool,
+    entry: Entry,
+) {
+    let path_url = url_without_query(&entry.url);
+    let is_aws_post = entry.method.eq_ignore_ascii_case("POST") && is_aws_signin_endpoint(path_url);
+    if is_aws_post && !has_body(&entry) {
+        capture
+            .posts_without_body
+            .push((entry.index, entry.url.clone()));
+    }
+    if is_signin_url(&entry.url)
+        && capture.signin_urls.len() < 10
+        && !capture
+            .signin_urls
+            .iter()
+            .any(|(_, u)| url_without_query(u) == path_url)
+    {
+        capture
+            .signin_urls
+            .push((entry.index, shorten(&entry.url, 160)));
+    }
+    if is_aws_post {
+        *saml_seen = true;
+    }
+    if capture.direct_connect_visit.is_none() && !*saml_seen && is_connect_instance_url(&entry.url)
+    {
+        capture.direct_connect_visit = Some((entry.index, shorten(&entry.url, 160)));
+    }
+    let started = entry
+        .started
+        .as_deref()
+        .and_then(|s| Timestamp::parse(s).ok());
+    for found in find_in_entry(&entry) {
+        if found.field == MessageField::SamlResponse {
+            *saml_seen = true;
+        }
+        let decoded = decode::decode(&found.value);
+        // The same message as posted and as it sat in the IdP's form differs in encoding only.
+        let key = match &decoded {
+            Ok(d) => d.xml.as_bytes().to_vec(),
+            Err(_) => found.value.clone(),
+        };
+        let sighting = Sighting {
+            entry: entry.index,
+            started,
+            method: entry.method.clone(),
+            url: shorten(&entry.url, 2048),
+            kind: found.kind,
+            relay_state: found.relay_state,
+            form_action: found.form_action,
+        };
+        match index_of.get(&key) {
+            Some(&i) => capture.messages[i].sightings.push(sighting),
+            None => {
+                index_of.insert(key, capture.messages.len());
+                capture.messages.push(Message {
+                    field: found.field,
+                    decoded,
+                    sightings: vec![sighting],
+                });
+            }
+        }
+    }
+}
+
+fn has_body(entry: &Entry) -> bool {
+    entry.post_text.as_ref().is_some_and(|t| !t.is_empty()) || entry.post_param_count > 0
+}
+
+fn url_without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    Some(host.split(':').next()?.to_ascii_lowercase())
+}
+
+/// The Connect instance's own URL: `<alias>.my.connect.aws` or `<alias>.awsapps.com/connect`.
+fn is_connect_instance_url(url: &str) -> bool {
+    let Some(host) = host_of(url) else {
+        return false;
+    };
+    let path = url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .and_then(|r| r.find('/').map(|i| &r[i..]))
+        .unwrap_or("/");
+    host.ends_with(".my.connect.aws")
+        || (host.ends_with(".awsapps.com") && path.starts_with("/connect"))
+}
+
+/// Sign-in pages of common identity providers and of AWS.
+fn is_signin_url(url: &str) -> bool {
+    let Some(host) = host_of(url) else {
+        return false;
+    };
+    let path = url_without_query(url).to_ascii_lowercase();
+    host == "login.microsoftonline.com"
+        || host.ends_with(".okta.com")
+        || host.ends_with(".oktapreview.com")
+        || path.contains("/adfs/ls")
+        || host == "accounts.google.com" && path.contains("/saml")
+        || host.ends_with(".onelogin.com")
+        || host.ends_with(".pingone.com")
+        || host.ends_with("signin.aws.amazon.com")
+        || host.ends_with(".awsapps.com") && path.contains("/start")
+        || path.contains("/saml")
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let cut: String = s.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+impl Capture {
+    /// The distinct SAMLResponses, in order of first sighting.
+    pub fn responses(&self) -> impl Iterator<Item = &Message> {
+        self.messages
+            .iter()
+            .filter(|m| m.field == MessageField::SamlResponse)
+    }
+
+    /// The index (in `responses()`) of the response whose outcome the user saw: the last one
+    /// posted to AWS, else the last one.
+    pub fn primary_response(&self) -> Option<usize> {
+        let responses: Vec<&Message> = self.responses().collect();
+        let by_time = |m: &&Message| (m.key_sighting().entry, m.key_sighting().started);
+        responses
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.was_posted_to_aws())
+            .max_by_key(|(_, m)| by_time(m))
+            .or_else(|| responses.iter().enumerate().max_by_key(|(_, m)| by_time(m)))
+            .map(|(i, _)| i)
+    }
+
+    /// Findings about the capture itself (not about any one message).
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if let Some(cut) = &self.cut {
+            findings.push(
+                Finding::new(
+                    Code::HarTruncated,
+                    format!(
+                        "{} at byte {}; the {} complete entr{} before it were used",
+                        cut.reason,
+                        cut.offset,
+                        self.entries,
+                        if self.entries == 1 { "y" } else { "ies" }
+                    ),
+                )
+                .with("complete_entries", self.entries.to_string())
+                .with("offset", cut.offset.to_string()),
+            );
+        }
+        for (entry, url) in &self.posts_without_body {
+            findings.push(
+                Finding::new(
+                    Code::HarPostDataMissing,
+                    format!("HAR entry {entry}: POST {url} was recorded without its form body"),
+                )
+                .with("entry", entry.to_string())
+                .with("url", url.clone()),
+            );
+        }
+        if let Some((entry, url)) = &self.direct_connect_visit {
+            findings.push(
+                Finding::new(
+                    Code::ConnectDirectLogin,
+                    format!("HAR entry {entry} opens the Connect instance at {url} with no SAML sign-in before it in the capture"),
+                )
+                .with("entry", entry.to_string())
+                .with("url", url.clone()),
+            );
+        }
+        let responses = self.responses().count();
+        if responses == 0 {
+            let requests = self
+                .messages
+                .iter()
+                .filter(|m| m.field == MessageField::SamlRequest)
+                .count();
+            let mut detail = format!(
+                "no SAMLResponse in {} entr{}",
+                self.entries,
+                if self.entries == 1 { "y" } else { "ies" }
+            );
+            if requests > 0 {
+                detail += &format!(
+                    "; {requests} SAMLRequest{} (the sign-in was sent to the identity provider, which never answered with a response: it stopped at its login, MFA or error page)",
+                    if requests == 1 { " was seen" } else { "s were seen" }
+                );
+            } else {
+                detail += "; no SAMLRequest either";
+            }
+            if self.signin_urls.is_empty() {
+                detail += "; no identity-provider or AWS sign-in URL was seen: the capture does not cover the sign-in";
+            } else {
+                let urls: Vec<String> = self
+                    .signin_urls
+                    .iter()
+                    .map(|(i, u)| format!("entry {i}: {u}"))
+                    .collect();
+                detail += &format!("; sign-in URLs seen: {}", urls.join(", "));
+            }
+            if !self.posts_without_body.is_empty() {
+                detail += "; a POST to AWS's SAML endpoint was recorded without its body (see har_post_data_missing)";
+            }
+            findings.push(
+                Finding::new(Code::SamlResponseNotFound, detail)
+                    .with("entries", self.entries.to_string())
+                    .with("saml_requests", requests.to_string()),
+            );
+        } else if responses > 1 {
+            let list: Vec<String> = self
+                .responses()
+                .map(|m| {
+                    let s = m.key_sighting();
+                    format!(
+                        "entry {} at {}",
+                        s.entry,
+                        s.started
+                            .map(|t| t.to_string())
+                            .unwrap_or_else(|| "?".into())
+                    )
+                })
+                .collect();
+            findings.push(
+                Finding::new(
+                    Code::MultipleSamlResponses,
+                    format!("{responses} distinct SAMLResponses: {}", list.join(", ")),
+                )
+                .with("responses", responses.to_string()),
+            );
+        }
+        findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn har(entries: &[String]) -> String {
+        format!(
+            r#"{{"log": {{"version": "1.2", "entries": [{}]}}}}"#,
+            entries.join(",")
+        )
+    }
+
+    fn entry(
+        started: &str,
+        method: &str,
+        url: &str,
+        post_text: Option<&str>,
+        html: Option<&str>,
+    ) -> String {
+        let post = post_text
+            .map(|t| format!(r#", "postData": {{"mimeType": "application/x-www-form-urlencoded", "text": {}}}"#, serde_json::to_string(t).unwrap()))
+            .unwrap_or_default();
+        let content = html
+            .map(|h| {
+                format!(
+                    r#"{{"mimeType": "text/html", "text": {}}}"#,
+                    serde_json::to_string(h).unwrap()
+                )
+            })
+            .unwrap_or_else(|| r#"{"mimeType": "text/html"}"#.to_owned());
+        format!(
+            r#"{{"startedDateTime": "{started}", "request": {{"method": "{method}", "url": "{url}", "headers": []{post}}}, "response": {{"status": 200, "content": {content}}}}}"#
+        )
+    }
+
+    const XML: &str =
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>"#;
+
+    fn b64(s: &str) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(s)
+    }
+
+    #[test]
+    fn one_message_seen_twice_is_one_message_with_two_sightings() {
+        let value = b64(XML);
+        let form = format!(
+            r#"<form action="https://signin.aws.amazon.com/saml"><input name="SAMLResponse" value="{value}"/><input name="RelayState" value="https://r"/></form>"#
+        );
+        let body = format!(
+            "SAMLResponse={}&RelayState=https%3A%2F%2Fr",
+            value.replace('=', "%3D")
+        );
+        let h = har(&[
+            entry(
+                "2024-05-14T09:31:08Z",
+                "POST",
+                "https://login.microsoftonline.com/t/saml2",
+                Some("x=1"),
+                Some(&form),
+            ),
+            entry(
+                "2024-05-14T09:31:09Z",
+                "POST",
+                "https://signin.aws.amazon.com/saml",
+                Some(&body),
+                None,
+            ),
+        ]);
+        let c = scan(h.as_bytes(), |_| {}).unwrap();
+        assert_eq!(c.messages.len(), 1);
+        let m = &c.messages[0];
+        assert_eq!(m.sightings.len(), 2);
+        assert!(m.was_posted_to_aws());
+        assert_eq!(m.key_sighting().entry, 1);
+        assert_eq!(m.relay_state(), Some("https://r"));
+        assert_eq!(c.primary_response(), Some(0));
+        assert!(c.findings().is_empty(), "{:?}", c.findings());
+    }
+
+    #[test]
+    fn no_response_says_what_was_seen() {
+        let h = har(&[entry(
+            "2024-05-14T09:31:08Z",
+            "GET",
+            "https://login.microsoftonline.com/t/saml2?SAMLRequest=fZFBT8Mw",
+            None,
+            None,
+        )]);
+        let c = scan(h.as_bytes(), |_| {}).unwrap();
+        let f = c.findings();
+        assert_eq!(f[0].code, Code::SamlResponseNotFound);
+        assert!(
+            f[0].detail.contains("1 SAMLRequest was seen"),
+            "{}",
+            f[0].detail
+        );
+        assert!(
+            f[0].detail.contains("login.microsoftonline.com"),
+            "{}",
+            f[0].detail
+        );
+    }
+
+    #[test]
+    fn direct_connect_visit_and_missing_post_body() {
+        let h = har(&[
+            entry(
+                "2024-05-14T09:31:08Z",
+                "GET",
+                "https://contoso-cc.my.connect.aws/ccp-v2/",
+                None,
+                None,
+            ),
+            entry(
+                "2024-05-14T09:31:09Z",
+                "POST",
+                "https://signin.aws.amazon.com/saml",
+                None,
+                None,
+            ),
+        ]);
+        let codes: Vec<Code> = scan(h.as_bytes(), |_| {})
+            .unwrap()
+            .findings()
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                Code::HarPostDataMissing,
+                Code::ConnectDirectLogin,
+                Code::SamlResponseNotFound
+            ]
+        );
+    }
+
+    #[test]
+    fn connect_after_saml_is_not_a_direct_visit() {
+        let body = format!("SAMLResponse={}", b64(XML));
+        let h = har(&[
+            entry(
+                "2024-05-14T09:31:09Z",
+                "POST",
+                "https://signin.aws.amazon.com/saml",
+                Some(&body),
+                None,
+            ),
+            entry(
+                "2024-05-14T09:31:10Z",
+                "GET",
+                "https://contoso-cc.my.connect.aws/ccp-v2/",
+                None,
+                None,
+            ),
+        ]);
+        assert!(scan(h.as_bytes(), |_| {})
+            .unwrap()
+            .direct_connect_visit
+            .is_none());
+    }
+
+    #[test]
+    fn truncated_capture_reports_complete_entries() {
+        let body = format!("SAMLResponse={}", b64(XML));
+        let h = har(&[
+            entry(
+                "2024-05-14T09:31:09Z",
+                "POST",
+                "https://signin.aws.amazon.com/saml",
+                Some(&body),
+                None,
+            ),
+            entry(
+                "2024-05-14T09:31:10Z",
+                "GET",
+                "https://contoso-cc.my.connect.aws/ccp-v2/",
+                None,
+                None,
+            ),
+        ]);
+        let cut = &h[..h.len() - 40];
+        let c = scan(cut.as_bytes(), |_| {}).unwrap();
+        assert_eq!(c.entries, 1);
+        assert_eq!(c.messages.len(), 1);
+        let f = &c.findings()[0];
+        assert_eq!(f.code, Code::HarTruncated);
+        assert!(
+            f.detail.contains("the 1 complete entry before it"),
+            "{}",
+            f.detail
+        );
+    }
+}

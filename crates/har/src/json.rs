@@ -1,0 +1,467 @@
+//! A minimal streaming JSON reader: just enough to walk a HAR file's known structure in one
+//! pass, capture the few strings diagnosis needs (each up to a cap) and skip everything else.
+//!
+//! Skipping is the hot path (a HAR is mostly bodies and headers nobody asked for): strings are
+//! skipped with `memchr2` over the buffer, containers with a byte-class table, iteratively so
+//! that pathological nesting cannot overflow the stack. Memory is the read buffer plus what a
+//! caller chose to capture.
+
+use std::io::{self, Read};
+
+const BUFFER: usize = 256 * 1024;
+
+/// Why reading stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonError {
+    #[error("the file ends in the middle of the JSON")]
+    Eof,
+    #[error("not valid JSON at byte {offset}: {message}")]
+    Syntax { offset: u64, message: String },
+    #[error("cannot read: {0}")]
+    Io(#[from] io::Error),
+}
+
+pub type Result<T> = std::result::Result<T, JsonError>;
+
+/// What a captured string turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Captured {
+    /// The whole string is in the buffer.
+    Whole,
+    /// The string was longer than the cap: the buffer holds nothing useful, the rest was skipped.
+    TooLong,
+}
+
+/// Kinds of value, from their first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Object,
+    Array,
+    String,
+    Other,
+}
+
+pub struct Reader<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    end: usize,
+    /// Absolute offset of `buf[0]`.
+    base: u64,
+    eof: bool,
+}
+
+// 1: a byte that matters while skipping a container: " [ ] { }
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t
+};
+
+impl<R: Read> Reader<R> {
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: vec![0; BUFFER].into_boxed_slice(),
+            pos: 0,
+            end: 0,
+            base: 0,
+            eof: false,
+        }
+    }
+
+    /// Bytes consumed so far.
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    fn fill(&mut self) -> Result<bool> {
+        if self.pos < self.end {
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        self.base += self.end as u64;
+        self.pos = 0;
+        self.end = 0;
+        loop {
+            match self.inner.read(&mut self.buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end = n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    fn syntax(&self, message: impl Into<String>) -> JsonError {
+        JsonError::Syntax {
+            offset: self.offset(),
+            message: message.into(),
+        }
+    }
+
+    /// The next non-white-space byte, not consumed; `None` at the end of input.
+    pub fn peek(&mut self) -> Result<Option<u8>> {
+        loop {
+            if !self.fill()? {
+                return Ok(None);
+            }
+            while self.pos < self.end {
+                let b = self.buf[self.pos];
+                if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                    self.pos += 1;
+                } else {
+                    return Ok(Some(b));
+                }
+            }
+        }
+    }
+
+    fn next_required(&mut self) -> Result<u8> {
+        let b = self.peek()?.ok_or(JsonError::Eof)?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    pub fn expect(&mut self, want: u8) -> Result<()> {
+        let got = self.next_required()?;
+        if got == want {
+            Ok(())
+        } else {
+            Err(self.syntax(format!(
+                "expected '{}', found {}",
+                want as char,
+                describe(got)
+            )))
+        }
+    }
+
+    pub fn kind(&mut self) -> Result<ValueKind> {
+        Ok(match self.peek()?.ok_or(JsonError::Eof)? {
+            b'{' => ValueKind::Object,
+            b'[' => ValueKind::Array,
+            b'"' => ValueKind::String,
+            _ => ValueKind::Other,
+        })
+    }
+
+    /// Iterates an object: call with `first = true` after nothing, returns the next key into
+    /// `key` (decoded, capped at 256 bytes) or `false` at `}`.
+    pub fn next_key(&mut self, first: &mut bool, key: &mut Vec<u8>) -> Result<bool> {
+        if *first {
+            self.expect(b'{')?;
+            *first = false;
+            if self.peek()?.ok_or(JsonError::Eof)? == b'}' {
+                self.pos += 1;
+                return Ok(false);
+            }
+        } else {
+            match self.next_required()? {
+                b',' => {}
+                b'}' => return Ok(false),
+                other => {
+                    return Err(self.syntax(format!(
+                        "expected ',' or '}}' in an object, found {}",
+                        describe(other)
+                    )))
+                }
+            }
+        }
+        key.clear();
+        if self.string(key, 256)? == Captured::TooLong {
+            key.clear();
+        }
+        self.expect(b':')?;
+        Ok(true)
+    }
+
+    /// Iterates an array: returns `true` when another element follows (positioned at it).
+    pub fn next_element(&mut self, first: &mut bool) -> Result<bool> {
+        if *first {
+            self.expect(b'[')?;
+            *first = false;
+            if self.peek()?.ok_or(JsonError::Eof)? == b']' {
+                self.pos += 1;
+                return Ok(false);
+            }
+            return Ok(true);
+        }
+        match self.next_required()? {
+            b',' => Ok(true),
+            b']' => Ok(false),
+            other => Err(self.syntax(format!(
+                "expected ',' or ']' in an array, found {}",
+                describe(other)
+            ))),
+        }
+    }
+
+    /// Reads a string value, decoding escapes into `out` while it fits in `cap` bytes.
+    pub fn string(&mut self, out: &mut Vec<u8>, cap: usize) -> Result<Captured> {
+        self.expect(b'"')?;
+        let start_len = out.len();
+        loop {
+            if !self.fill()? {
+                return Err(JsonError::Eof);
+            }
+            let chunk = &self.buf[self.pos..self.end];
+            match memchr::memchr2(b'"', b'\\', chunk) {
+                None => {
+                    if out.len() - start_len + chunk.len() > cap {
+                        self.pos = self.end;
+                        out.truncate(start_len);
+                        self.skip_string_rest()?;
+                        return Ok(Captured::TooLong);
+                    }
+                    out.extend_from_slice(chunk);
+                    self.pos = self.end;
+                }
+                Some(i) => {
+                    if out.len() - start_len + i > cap {
+                        out.truncate(start_len);
+                        self.skip_string_rest()?;
+                        return Ok(Captured::TooLong);
+                    }
+                    out.extend_from_slice(&chunk[..i]);
+                    let quote = chunk[i] == b'"';
+                    self.pos += i + 1;
+                    if quote {
+                        return Ok(Captured::Whole);
+                    }
+                    self.escape(out)?;
+                }
+            }
+        }
+    }
+
+    fn byte(&mut self) -> Result<u8> {
+        if !self.fill()? {
+            return Err(JsonError::Eof);
+        }
+        let b = self.buf[self.pos];
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        let c = self.byte()?;
+        let simple = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 8,
+            b'f' => 12,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let mut code = self.hex4()?;
+                if (0xD800..0xDC00).contains(&code) {
+                    // A surrogate pair: \uD83D\uDE00.
+                    if self.byte()? == b'\\' && self.byte()? == b'u' {
+                        let low = self.hex4()?;
+                        if (0xDC00..0xE000).contains(&low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                        }
+                    }
+                }
+                let ch = char::from_u32(code).unwrap_or('\u{FFFD}');
+                let mut tmp = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
+                return Ok(());
+            }
+            other => return Err(self.syntax(format!("invalid escape \\{}", other as char))),
+        };
+        out.push(simple);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let mut v = 0;
+        for _ in 0..4 {
+            let b = self.byte()?;
+            let d = (b as char)
+                .to_digit(16)
+                .ok_or_else(|| self.syntax("invalid \\u escape"))?;
+            v = v * 16 + d;
+        }
+        Ok(v)
+    }
+
+    /// Skips the rest of a string whose opening quote was consumed.
+    fn skip_string_rest(&mut self) -> Result<()> {
+        loop {
+            if !self.fill()? {
+                return Err(JsonError::Eof);
+            }
+            let chunk = &self.buf[self.pos..self.end];
+            match memchr::memchr2(b'"', b'\\', chunk) {
+                None => self.pos = self.end,
+                Some(i) => {
+                    let quote = chunk[i] == b'"';
+                    self.pos += i + 1;
+                    if quote {
+                        return Ok(());
+                    }
+                    self.byte()?; // the escaped byte; \u's hex digits are plain bytes
+                }
+            }
+        }
+    }
+
+    /// Skips one value of any kind.
+    pub fn skip_value(&mut self) -> Result<()> {
+        match self.peek()?.ok_or(JsonError::Eof)? {
+            b'"' => {
+                self.pos += 1;
+                self.skip_string_rest()
+            }
+            b'{' | b'[' => self.skip_container(),
+            _ => self.skip_scalar().map(|_| ()),
+        }
+    }
+
+    /// Reads a number, `true`, `false` or `null` as text (at most 64 bytes).
+    pub fn scalar(&mut self) -> Result<String> {
+        self.skip_scalar()
+    }
+
+    fn skip_scalar(&mut self) -> Result<String> {
+        let mut text = String::new();
+        loop {
+            if !self.fill()? {
+                if text.is_empty() {
+                    return Err(JsonError::Eof);
+                }
+                break;
+            }
+            let b = self.buf[self.pos];
+            if matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                break;
+            }
+            if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')) || text.len() > 64 {
+                return Err(self.syntax(format!("unexpected {}", describe(b))));
+            }
+            text.push(b as char);
+            self.pos += 1;
+        }
+        if text.is_empty() {
+            return Err(self.syntax("expected a value"));
+        }
+        Ok(text)
+    }
+
+    /// Skips an object or array by bracket matching; strings are skipped whole so brackets
+    /// inside them do not count. Validates nesting, not every token: a damaged interior is
+    /// noticed only if it breaks the brackets, which is all a skipped value needs.
+    fn skip_container(&mut self) -> Result<()> {
+        let mut stack: Vec<u8> = Vec::new();
+        loop {
+            if !self.fill()? {
+                return Err(JsonError::Eof);
+            }
+            let chunk = &self.buf[self.pos..self.end];
+            let Some(i) = chunk.iter().position(|&b| STRUCTURAL[b as usize]) else {
+                self.pos = self.end;
+                continue;
+            };
+            let b = chunk[i];
+            self.pos += i + 1;
+            match b {
+                b'"' => self.skip_string_rest()?,
+                b'{' => stack.push(b'}'),
+                b'[' => stack.push(b']'),
+                close => {
+                    if stack.pop() != Some(close) {
+                        return Err(self.syntax(format!("unbalanced '{}'", close as char)));
+                    }
+                    if stack.is_empty() {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn describe(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("'{}'", b as char)
+    } else {
+        format!("byte 0x{b:02X}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader(s: &str) -> Reader<&[u8]> {
+        Reader::new(s.as_bytes())
+    }
+
+    #[test]
+    fn walks_objects_and_arrays() {
+        let mut r = reader(r#" {"a": [1, "x\"]", {"b": null}], "c": "d\u00e9\n", "e": {}} "#);
+        let (mut first, mut key) = (true, Vec::new());
+        let mut seen = Vec::new();
+        while r.next_key(&mut first, &mut key).unwrap() {
+            let k = String::from_utf8(key.clone()).unwrap();
+            if k == "c" {
+                let mut v = Vec::new();
+                assert_eq!(r.string(&mut v, 100).unwrap(), Captured::Whole);
+                assert_eq!(v, "dé\n".as_bytes());
+            } else {
+                r.skip_value().unwrap();
+            }
+            seen.push(k);
+        }
+        assert_eq!(seen, ["a", "c", "e"]);
+        assert_eq!(r.peek().unwrap(), None);
+    }
+
+    #[test]
+    fn caps_captured_strings() {
+        let long = format!("[\"{}\", \"ok\"]", "x".repeat(1000));
+        let mut r = reader(&long);
+        let mut first = true;
+        assert!(r.next_element(&mut first).unwrap());
+        let mut v = Vec::new();
+        assert_eq!(r.string(&mut v, 10).unwrap(), Captured::TooLong);
+        assert!(v.is_empty());
+        assert!(r.next_element(&mut first).unwrap());
+        assert_eq!(r.string(&mut v, 10).unwrap(), Captured::Whole);
+        assert_eq!(v, b"ok");
+    }
+
+    #[test]
+    fn skips_deep_nesting_without_recursion() {
+        let deep = "[".repeat(200_000) + &"]".repeat(200_000);
+        reader(&deep).skip_value().unwrap();
+        let cut = "[".repeat(10);
+        assert!(matches!(reader(&cut).skip_value(), Err(JsonError::Eof)));
+        assert!(matches!(
+            reader("[}").skip_value(),
+            Err(JsonError::Syntax { .. })
+        ));
+    }
+
+    #[test]
+    fn decodes_surrogate_pairs() {
+        let mut v = Vec::new();
+        reader(r#""\ud83d\ude00""#).string(&mut v, 10).unwrap();
+        assert_eq!(String::from_utf8(v).unwrap(), "😀");
+    }
+}

@@ -79,7 +79,7 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
         .as_deref()
         .map(|_| as_of(args.at.as_deref()))
         .transpose()?;
-    let diagnosis = match input::sniff(&mut *reader)? {
+    let diagnosis = match input::sniff(&source, &mut *reader)? {
         Kind::Har => crate::har_input::diagnose(&source, reader, given_at, args.relay_state)?,
         Kind::Saml => {
             let bytes = input::read_bounded(&mut *reader, MAX_INPUT_BYTES)?;
@@ -91,7 +91,8 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
                 Some(at) => at,
                 None => as_of(None)?,
             };
-            let report = saml_core::diagnose(&bytes, at, relay);
+            let mut report = saml_core::diagnose(&bytes, at, relay);
+            add_account_skips(&mut report);
             Diagnosis::new(
                 source.label(),
                 Vec::new(),
@@ -105,6 +106,16 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
     };
     print(&diagnosis, args.format, args.color);
     Ok(diagnosis.exit_code())
+}
+
+/// Account checks do not run offline: say so for each, for a message that parsed as a Response.
+pub fn add_account_skips(report: &mut saml_core::Report) {
+    if report.response().is_some() {
+        let reason = "account checks are not available yet (offline diagnosis only)";
+        report
+            .findings
+            .extend(connect_check::skipped(&report.facts, reason));
+    }
 }
 
 fn print(d: &Diagnosis, format: Format, color: ColorChoice) {

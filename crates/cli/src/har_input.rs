@@ -127,7 +127,7 @@ pub fn diagnose(
             (None, None) => RelayStateInput::Absent,
         };
         let at = as_of_for(message, given_at);
-        let report = match &message.decoded {
+        let mut report = match &message.decoded {
             Ok(decoded) => saml_core::diagnose_decoded(decoded, at, relay),
             Err(e) => saml_core::Report {
                 as_of: at,
@@ -137,6 +137,7 @@ pub fn diagnose(
                 message: None,
             },
         };
+        crate::commands::add_account_skips(&mut report);
         reports.push(MessageReport {
             location: Some(key.describe()),
             primary: Some(i) == primary,

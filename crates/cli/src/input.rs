@@ -23,6 +23,17 @@ impl Source {
         }
     }
 
+    /// True when the file's name says it is a capture (`.har`, `.json`), whatever it holds.
+    pub fn named_as_capture(&self) -> bool {
+        match self {
+            Source::Stdin => false,
+            Source::File(p) => p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("har") || e.eq_ignore_ascii_case("json")),
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             Source::Stdin => "standard input".to_owned(),
@@ -66,8 +77,12 @@ pub enum Kind {
     Saml,
 }
 
-/// Looks at the start of the stream without consuming it.
-pub fn sniff(reader: &mut dyn BufRead) -> Result<Kind, Failure> {
+/// Looks at the start of the stream without consuming it. A file named `.har`/`.json` is a
+/// capture whatever it holds, so a broken one is reported as such.
+pub fn sniff(source: &Source, reader: &mut dyn BufRead) -> Result<Kind, Failure> {
+    if source.named_as_capture() {
+        return Ok(Kind::Har);
+    }
     loop {
         let buf = reader
             .fill_buf()

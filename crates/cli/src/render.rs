@@ -247,6 +247,9 @@ fn facts_block(out: &mut String, report: &Report, style: Style) {
 }
 
 fn findings_block(out: &mut String, findings: &[&Finding], style: Style) {
+    let (skipped, findings): (Vec<&Finding>, Vec<&Finding>) = findings
+        .iter()
+        .partition(|f| f.code == saml_core::Code::CheckSkipped);
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         for f in findings.iter().filter(|f| f.severity == severity) {
             let label = match severity {
@@ -263,16 +266,48 @@ fn findings_block(out: &mut String, findings: &[&Finding], style: Style) {
                 f.title
             );
             let _ = writeln!(out, "{}", wrap(&format!("          {}", f.detail), 10));
-            if f.code != saml_core::Code::CheckSkipped {
-                let _ = writeln!(out, "{}", wrap(&format!("          Fix: {}", f.fix), 15));
-                if let Some(aws) = f.code.info().aws_error {
-                    let _ = writeln!(
-                        out,
-                        "{}",
-                        style.dim(&wrap(&format!("          AWS shows: \"{aws}\""), 10))
-                    );
-                }
+            let _ = writeln!(out, "{}", wrap(&format!("          Fix: {}", f.fix), 15));
+            if let Some(aws) = f.code.info().aws_error {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    style.dim(&wrap(&format!("          AWS shows: \"{aws}\""), 10))
+                );
             }
+        }
+    }
+    if !skipped.is_empty() {
+        // Checks skipped for the same reason share it: say it once.
+        let reason_of = |f: &Finding| f.detail.rsplit_once("; ").map(|(_, r)| r.to_owned());
+        let shared = reason_of(skipped[0])
+            .filter(|r| skipped.iter().all(|f| reason_of(f).as_ref() == Some(r)));
+        out.push('\n');
+        let header = format!(
+            "  {} {} · {} check{} not run{} (a skipped check is not a pass)",
+            style.severity(Severity::Info, "NOTE   "),
+            style.bold("check_skipped"),
+            skipped.len(),
+            plural(skipped.len()),
+            shared
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(out, "{header}");
+        for f in skipped {
+            let detail = match &shared {
+                Some(r) => f
+                    .detail
+                    .strip_suffix(r.as_str())
+                    .and_then(|d| d.strip_suffix("; "))
+                    .unwrap_or(&f.detail),
+                None => &f.detail,
+            };
+            let _ = writeln!(
+                out,
+                "{}",
+                style.dim(&wrap(&format!("          - {detail}"), 12))
+            );
         }
     }
 }

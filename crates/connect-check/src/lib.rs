@@ -1,1 +1,106 @@
-//! placeholder
+//! connect-check: the checks of a SAML sign-in that need the AWS account (Amazon Connect and
+//! IAM). This module names every account check and what it verifies; offline, each becomes
+//! one `check_skipped` finding that says so, because an unrun check is not a pass.
+
+#![forbid(unsafe_code)]
+
+use saml_core::{Facts, Finding};
+
+/// One check against the AWS account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountCheck {
+    ConnectInstance,
+    ConnectUser,
+    IamProvider,
+    IamRole,
+    TrustPolicy,
+    FederationToken,
+}
+
+impl AccountCheck {
+    pub const ALL: [AccountCheck; 6] = [
+        AccountCheck::ConnectInstance,
+        AccountCheck::ConnectUser,
+        AccountCheck::IamProvider,
+        AccountCheck::IamRole,
+        AccountCheck::TrustPolicy,
+        AccountCheck::FederationToken,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AccountCheck::ConnectInstance => "Connect instance",
+            AccountCheck::ConnectUser => "Connect user",
+            AccountCheck::IamProvider => "IAM SAML provider",
+            AccountCheck::IamRole => "IAM role",
+            AccountCheck::TrustPolicy => "role trust policy",
+            AccountCheck::FederationToken => "GetFederationToken permission",
+        }
+    }
+
+    /// What the check verifies, for the sign-in described by `facts`.
+    pub fn verifies(self, facts: &Facts) -> String {
+        let pairs = facts.role_pairs();
+        let role = pairs
+            .first()
+            .map(|p| p.role.to_string())
+            .unwrap_or_else(|| "the role".into());
+        let provider = pairs
+            .first()
+            .map(|p| p.provider.to_string())
+            .unwrap_or_else(|| "the SAML provider".into());
+        let instance = facts
+            .connect
+            .as_ref()
+            .map(|c| format!("instance {}", c.instance_id))
+            .unwrap_or_else(|| "the relay state's instance".into());
+        let user = facts
+            .role_session_name
+            .clone()
+            .unwrap_or_else(|| "RoleSessionName".into());
+        match self {
+            AccountCheck::ConnectInstance => format!("that {instance} exists and its identity management type is SAML"),
+            AccountCheck::ConnectUser => format!("that {instance} has a user named exactly `{user}` (case-sensitive)"),
+            AccountCheck::IamProvider => format!("that {provider} exists and its metadata holds the signing certificate and is not expiring"),
+            AccountCheck::IamRole => format!("that {role} exists and its MaxSessionDuration admits the SessionDuration"),
+            AccountCheck::TrustPolicy => format!("that the trust policy of {role} allows sts:AssumeRoleWithSAML for {provider} with a SAML:aud the Recipient satisfies"),
+            AccountCheck::FederationToken => format!("that the policies of {role} allow connect:GetFederationToken on {instance}'s users"),
+        }
+    }
+}
+
+/// The account checks, each reported as skipped with `reason`.
+pub fn skipped(facts: &Facts, reason: &str) -> Vec<Finding> {
+    AccountCheck::ALL
+        .iter()
+        .map(|c| {
+            Finding::skipped(
+                c.name(),
+                format!("would verify {}; {reason}", c.verifies(facts)),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_account_check_is_one_skip_naming_what_it_would_verify() {
+        let facts = Facts {
+            roles: vec![
+                "arn:aws:iam::123456789012:role/R,arn:aws:iam::123456789012:saml-provider/P".into(),
+            ],
+            role_session_name: Some("jane@contoso.com".into()),
+            ..Facts::default()
+        };
+        let skips = skipped(&facts, "offline");
+        assert_eq!(skips.len(), AccountCheck::ALL.len());
+        assert!(skips
+            .iter()
+            .all(|f| f.code == saml_core::Code::CheckSkipped));
+        assert!(skips[1].detail.contains("`jane@contoso.com`"));
+        assert!(skips[5].detail.contains("arn:aws:iam::123456789012:role/R"));
+    }
+}

@@ -1,0 +1,478 @@
+//! End-to-end tests: run the real `saml-doctor` binary on the files in examples/ and
+//! tests/fixtures/, and check what a user and a script see: findings, exit status, output.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const AT: &str = "2024-05-14T09:31:09Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The tool may stop reading early (it reads a bounded prefix of a raw message): write from
+    // a thread and accept a broken pipe.
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let out = run(&all);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{stdout}"));
+    (out.status.code().unwrap(), value)
+}
+
+fn codes(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn problems(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_example_capture_gets_its_diagnosis() {
+    let cases: &[(&str, i32, &[&str])] = &[
+        ("examples/healthy-azure-chrome.har", 0, &[]),
+        (
+            "examples/guest-user-role-session-name-chrome.har",
+            1,
+            &["role_session_name_invalid"],
+        ),
+        (
+            "examples/session-expired-okta-firefox.har",
+            1,
+            &["assertion_too_old", "assertion_expired"],
+        ),
+        (
+            "examples/idp-error-status-adfs-safari.har",
+            1,
+            &["status_not_success"],
+        ),
+        (
+            "examples/no-saml-response-chrome.har",
+            1,
+            &["saml_response_not_found"],
+        ),
+        (
+            "examples/direct-connect-login-edge.har",
+            1,
+            &["connect_direct_login", "saml_response_not_found"],
+        ),
+    ];
+    for (file, exit, expected) in cases {
+        let (code, report) = json(&["diagnose", file]);
+        assert_eq!(code, *exit, "{file}");
+        let mut got = problems(&report);
+        got.sort();
+        let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(got, want, "{file}");
+    }
+}
+
+#[test]
+fn the_seeds_failure_is_reported_with_the_seeds_fix() {
+    let out = run(&[
+        "diagnose",
+        "examples/guest-user-role-session-name-chrome.har",
+        "--color",
+        "never",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("role_session_name_invalid"), "{text}");
+    assert!(text.contains("jane_gmail.com#EXT#@contoso.onmicrosoft.com"));
+    assert!(text.contains("user.mail"));
+    assert!(
+        text.contains("HAR entry 3"),
+        "the finding says where the message was"
+    );
+    assert!(
+        text.contains("when the browser sent it (2024-05-14T09:31:09.118Z)"),
+        "time rules use the capture time"
+    );
+    // The pasted-value procedure of the seed gives the same answer.
+    let (code, report) = json(&[
+        "diagnose",
+        "examples/guest-user-samlresponse.txt",
+        "--at",
+        AT,
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(problems(&report), ["role_session_name_invalid"]);
+}
+
+#[test]
+fn json_findings_carry_the_contract_fields() {
+    let (_, report) = json(&[
+        "diagnose",
+        "examples/guest-user-role-session-name-chrome.har",
+    ]);
+    for f in report["findings"].as_array().unwrap() {
+        let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 6, "{keys:?}");
+        for k in ["code", "severity", "title", "detail", "fix", "evidence"] {
+            assert!(f.get(k).is_some(), "missing {k}");
+        }
+    }
+    let first = &report["findings"][0];
+    assert_eq!(first["code"], "role_session_name_invalid");
+    assert!(
+        first["detail"].as_str().unwrap().starts_with("HAR entry 3"),
+        "{}",
+        first["detail"]
+    );
+    assert_eq!(report["summary"]["errors"], 1);
+    assert_eq!(report["messages"][0]["primary"], true);
+    assert_eq!(
+        report["messages"][0]["facts"]["role_session_name"],
+        "jane_gmail.com#EXT#@contoso.onmicrosoft.com"
+    );
+}
+
+#[test]
+fn every_saml_fixture_through_the_binary() {
+    let dir = root().join("tests/fixtures/saml");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() > 30);
+    for path in files {
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let stem = name.split('.').next().unwrap();
+        let rel = format!("tests/fixtures/saml/{name}");
+        let (code, report) = json(&["diagnose", &rel, "--at", AT]);
+        if stem.ends_with("-healthy") {
+            assert_eq!(code, 0, "{name}: {report}");
+            assert!(problems(&report).is_empty(), "{name}");
+        } else {
+            assert!(
+                codes(&report).contains(&stem.to_owned()),
+                "{name}: {:?}",
+                codes(&report)
+            );
+            let has_error = report["summary"]["errors"].as_u64().unwrap() > 0;
+            assert_eq!(code, i32::from(has_error), "{name}");
+        }
+    }
+}
+
+#[test]
+fn har_fixtures_for_each_location_and_browser_shape() {
+    let cases: &[(&str, i32, &[&str])] = &[
+        ("autopost-base64-body-safari.har", 0, &[]),
+        ("params-only-firefox.har", 0, &[]),
+        ("redirect-binding.har", 0, &[]),
+        (
+            "post-body-missing.har",
+            1,
+            &["har_post_data_missing", "saml_response_not_found"],
+        ),
+        ("truncated.har", 0, &["har_truncated"]),
+        ("two-sign-ins.har", 1, &["role_session_name_invalid"]),
+        (
+            "relay-state-not-encoded.har",
+            0,
+            &["relay_state_destination_not_encoded"],
+        ),
+        ("relay-state-missing.har", 0, &["relay_state_missing"]),
+        ("empty.har", 1, &["har_unreadable"]),
+        ("not-a-har.json", 1, &["har_unreadable"]),
+        ("not-json.har", 1, &["har_unreadable"]),
+        ("entries-not-array.har", 1, &["har_unreadable"]),
+    ];
+    for (file, exit, expected) in cases {
+        let (code, report) = json(&["diagnose", &format!("tests/fixtures/har/{file}")]);
+        assert_eq!(code, *exit, "{file}: {report}");
+        let mut got = problems(&report);
+        got.sort();
+        let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(got, want, "{file}");
+    }
+    let (_, two) = json(&["diagnose", "tests/fixtures/har/two-sign-ins.har"]);
+    assert!(codes(&two).contains(&"multiple_saml_responses".to_owned()));
+    assert_eq!(two["messages"][0]["primary"], true);
+    assert!(
+        two["messages"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] == "info"),
+        "the primary (last) sign-in is the good one"
+    );
+    let (_, truncated) = json(&["diagnose", "tests/fixtures/har/truncated.har"]);
+    let cut = truncated["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "har_truncated")
+        .unwrap();
+    assert!(
+        cut["detail"]
+            .as_str()
+            .unwrap()
+            .contains("complete entries before it were used"),
+        "{cut}"
+    );
+    assert_eq!(
+        truncated["messages"].as_array().unwrap().len(),
+        1,
+        "the response before the cut is still diagnosed"
+    );
+}
+
+#[test]
+fn extract_lists_every_message_with_its_sightings() {
+    let (code, out) = json(&["extract", "examples/healthy-azure-chrome.har"]);
+    assert_eq!(code, 0);
+    let messages = out["messages"].as_array().unwrap();
+    assert_eq!(
+        messages.len(),
+        1,
+        "the auto-post form and the POST are one message"
+    );
+    let kinds: Vec<&str> = messages[0]["sightings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["auto_post_form", "form_post"]);
+    assert_eq!(messages[0]["primary"], true);
+    let (_, redirect) = json(&["extract", "tests/fixtures/har/redirect-binding.har"]);
+    let fields: Vec<&str> = redirect["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["SAMLRequest", "SAMLResponse"]);
+    let raw = run(&["extract", "examples/healthy-azure-chrome.har", "--raw"]);
+    let text = String::from_utf8(raw.stdout).unwrap();
+    assert!(
+        text.contains("<samlp:Response") && text.contains("jane.doe@contoso.com"),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_secrets_from_the_har_reach_the_output() {
+    for file in [
+        "examples/healthy-azure-chrome.har",
+        "examples/session-expired-okta-firefox.har",
+        "examples/idp-error-status-adfs-safari.har",
+    ] {
+        for args in [
+            vec!["diagnose", file, "--format", "json"],
+            vec!["diagnose", file],
+            vec!["extract", file, "--format", "json"],
+        ] {
+            let out = run(&args);
+            let text = String::from_utf8_lossy(&out.stdout);
+            for secret in [
+                "Summer2024",
+                "Tr0ub4dor",
+                "Winter2024",
+                "ESTSAUTHPERSISTENT",
+                "fake-okta-sid",
+                "aws-creds",
+                "fake-csrf-token",
+                "sessionToken",
+            ] {
+                assert!(!text.contains(secret), "{args:?} printed {secret}");
+            }
+        }
+    }
+}
+
+#[test]
+fn stdin_and_pasted_form_bodies() {
+    let body =
+        std::fs::read(root().join("tests/fixtures/saml/relay_state_destination_not_encoded.form"))
+            .unwrap();
+    let out = run_stdin(&["diagnose", "-", "--at", AT, "--format", "json"], &body);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(problems(&report), ["relay_state_destination_not_encoded"]);
+    let har =
+        std::fs::read(root().join("examples/guest-user-role-session-name-chrome.har")).unwrap();
+    let out = run_stdin(&["diagnose", "--format", "json"], &har);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a HAR on stdin is recognised by its content"
+    );
+}
+
+#[test]
+fn relay_state_option_and_default_skip() {
+    let (_, skipped) = json(&[
+        "diagnose",
+        "tests/fixtures/saml/azure-healthy.xml",
+        "--at",
+        AT,
+    ]);
+    let relay = skipped["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["evidence"]["check"] == "relay state")
+        .unwrap();
+    assert_eq!(relay["code"], "check_skipped");
+    let (code, bad) = json(&[
+        "diagnose",
+        "tests/fixtures/saml/azure-healthy.xml",
+        "--at",
+        AT,
+        "--relay-state",
+        "https://console.aws.amazon.com/connect/federate/x",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(problems(&bad), ["relay_state_malformed"]);
+}
+
+#[test]
+fn decode_prints_xml_and_the_typed_model() {
+    let out = run(&["decode", "examples/guest-user-samlresponse.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(xml.starts_with("<samlp:Response"), "{xml}");
+    assert!(xml.contains("\n  <Assertion"), "indented");
+    let (code, model) = json(&["decode", "examples/guest-user-samlresponse.txt"]);
+    assert_eq!(code, 0);
+    assert_eq!(model["message"]["kind"], "response");
+    assert_eq!(model["transport"]["url_decoding_rounds"], 1);
+    let attrs = model["message"]["assertions"][0]["attributes"]
+        .as_array()
+        .unwrap();
+    assert!(attrs
+        .iter()
+        .any(|a| a["name"] == "https://aws.amazon.com/SAML/Attributes/RoleSessionName"));
+    let bad = run(&["decode", "tests/fixtures/saml/saml_not_base64.txt"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8(bad.stderr)
+        .unwrap()
+        .contains("at offset 600"));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let plain = run(&[
+        "diagnose",
+        "examples/guest-user-role-session-name-chrome.har",
+    ]);
+    assert!(
+        !plain.stdout.contains(&0x1b),
+        "stdout is a pipe here: no colour"
+    );
+    let forced = run(&[
+        "diagnose",
+        "examples/guest-user-role-session-name-chrome.har",
+        "--color",
+        "always",
+    ]);
+    assert!(forced.stdout.contains(&0x1b));
+}
+
+#[test]
+fn usage_and_io_problems_exit_2_with_one_line() {
+    for args in [
+        vec!["diagnose", "does/not/exist.har"],
+        vec![
+            "diagnose",
+            "examples/healthy-azure-chrome.har",
+            "--at",
+            "yesterday",
+        ],
+        vec!["diagnose", "examples"],
+        vec!["frobnicate"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!stderr.is_empty());
+    }
+    let missing = String::from_utf8(run(&["diagnose", "does/not/exist.har"]).stderr).unwrap();
+    assert_eq!(
+        missing.trim(),
+        "saml-doctor: cannot read does/not/exist.har: no such file"
+    );
+}
+
+#[test]
+fn hostile_raw_input_is_a_finding_not_a_crash() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("binary", (0..=255u8).cycle().take(4096).collect()),
+        ("entity bomb", br#"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&c;</samlp:Response>"#.to_vec()),
+        ("deep xml", format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000)).into_bytes()),
+        ("50 MB of base64", vec![b'A'; 50 * 1024 * 1024]),
+        ("utf-16", b"\xFF\xFE<\0s\0".to_vec()),
+    ];
+    for (name, input) in cases {
+        let start = std::time::Instant::now();
+        let out = run_stdin(&["diagnose", "-", "--format", "json"], &input);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let code = report["findings"][0]["code"].as_str().unwrap().to_owned();
+        assert!(code.starts_with("saml_"), "{name}: {code}");
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "{name} took {:?}",
+            start.elapsed()
+        );
+    }
+}

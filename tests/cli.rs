@@ -476,3 +476,143 @@ fn hostile_raw_input_is_a_finding_not_a_crash() {
         );
     }
 }
+
+#[test]
+fn generated_configuration_round_trips_through_the_checks() {
+    let instance =
+        "arn:aws:connect:eu-west-2:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    for destination in ["ccp", "agent-app", "admin", "/connect/real-time-metrics"] {
+        let out = run(&[
+            "connect",
+            "relay-state",
+            "--instance-arn",
+            instance,
+            "--destination",
+            destination,
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        let url = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        assert!(url.starts_with("https://eu-west-2.console.aws.amazon.com/connect/federate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d?destination=%2F"), "{url}");
+        // Fed back to diagnose as the relay state of a healthy response: no relay-state finding.
+        let (code, report) = json(&[
+            "diagnose",
+            "tests/fixtures/saml/azure-healthy.xml",
+            "--at",
+            AT,
+            "--relay-state",
+            &url,
+        ]);
+        assert_eq!(code, 0, "{url}");
+        assert!(problems(&report).is_empty(), "{url}: {:?}", codes(&report));
+        assert_eq!(
+            report["messages"][0]["facts"]["connect"]["instance_id"],
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+        );
+    }
+    let policy: Value = serde_json::from_slice(
+        &run(&["connect", "federation-policy", "--instance-arn", instance]).stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        policy["Statement"][0]["Resource"],
+        format!("{instance}/user/${{aws:userid}}")
+    );
+    let trust: Value = serde_json::from_slice(
+        &run(&[
+            "connect",
+            "trust-policy",
+            "--provider-arn",
+            "arn:aws:iam::123456789012:saml-provider/AzureAD",
+            "--regional",
+            "eu-west-2",
+            "--tag-session",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["StringEquals"]["SAML:aud"][1],
+        "https://eu-west-2.signin.aws.amazon.com/saml"
+    );
+    assert_eq!(trust["Statement"][0]["Action"][1], "sts:TagSession");
+    for bad in [
+        vec![
+            "connect",
+            "relay-state",
+            "--instance-arn",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        ],
+        vec![
+            "connect",
+            "relay-state",
+            "--instance-arn",
+            instance,
+            "--destination",
+            "home",
+        ],
+        vec![
+            "connect",
+            "trust-policy",
+            "--provider-arn",
+            "arn:aws:iam::123456789012:role/R",
+        ],
+    ] {
+        let out = run(&bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap().lines().count(),
+            1,
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn explain_backs_reports_and_docs() {
+    let (code, all) = json(&["explain"]);
+    assert_eq!(code, 0);
+    let all = all.as_array().unwrap();
+    assert!(all.len() >= 52, "every contract code is explained");
+    // The fix in a report is the catalogue's fix (plus, at most, a sentence about this case).
+    let (_, report) = json(&[
+        "diagnose",
+        "examples/guest-user-role-session-name-chrome.har",
+    ]);
+    let finding = &report["findings"][0];
+    let entry = all.iter().find(|e| e["code"] == finding["code"]).unwrap();
+    assert!(finding["fix"]
+        .as_str()
+        .unwrap()
+        .starts_with(entry["fix"].as_str().unwrap()));
+    assert_eq!(
+        entry["aws_error"],
+        "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"
+    );
+    // docs/findings.md is generated from the same table.
+    let markdown = String::from_utf8(run(&["explain", "--format", "markdown"]).stdout).unwrap();
+    let committed = std::fs::read_to_string(root().join("docs/findings.md")).unwrap();
+    assert_eq!(
+        markdown, committed,
+        "docs/findings.md is stale: run `saml-doctor explain --format markdown > docs/findings.md`"
+    );
+    let unknown = run(&["explain", "rolesession"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8(unknown.stderr)
+        .unwrap()
+        .contains("did you mean role_session_name_missing, role_session_name_invalid?"));
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0));
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            script.contains("diagnose") && script.contains("relay-state"),
+            "{shell}"
+        );
+    }
+    let man = String::from_utf8(run(&["man"]).stdout).unwrap();
+    assert!(man.starts_with(".ie") && man.contains(".TH saml-doctor 1"));
+}

@@ -120,8 +120,8 @@ pub fn add_account_skips(report: &mut saml_core::Report) {
 
 fn print(d: &Diagnosis, format: Format, color: ColorChoice) {
     match format {
-        Format::Json => println!("{}", render::json(d)),
-        Format::Text => print!("{}", render::text(d, Style::for_stdout(color))),
+        Format::Json => crate::outln!("{}", render::json(d)),
+        Format::Text => crate::out!("{}", render::text(d, Style::for_stdout(color))),
     }
 }
 
@@ -139,13 +139,13 @@ pub fn decode(args: DecodeArgs) -> Result<u8, Failure> {
     match args.format {
         Format::Text => {
             match saml_core::xml::parse(&decoded.xml, saml_core::xml::Limits::default()) {
-                Ok(root) => print!("{}", root.to_pretty_string()),
+                Ok(root) => crate::out!("{}", root.to_pretty_string()),
                 Err(e) => {
                     eprintln!(
                         "saml-doctor: {}: {e} (saml_not_xml); the decoded text follows",
                         source.label()
                     );
-                    println!("{}", decoded.xml);
+                    crate::outln!("{}", decoded.xml);
                     return Ok(1);
                 }
             }
@@ -160,7 +160,7 @@ pub fn decode(args: DecodeArgs) -> Result<u8, Failure> {
                 "message": message.as_ref().ok(),
                 "error": message.as_ref().err(),
             });
-            println!(
+            crate::outln!(
                 "{}",
                 serde_json::to_string_pretty(&out).map_err(|e| Failure(e.to_string()))?
             );

@@ -203,7 +203,7 @@ pub fn extract(
                 "messages": listed,
                 "findings": capture_findings,
             });
-            println!(
+            crate::outln!(
                 "{}",
                 serde_json::to_string_pretty(&out).map_err(|e| Failure(e.to_string()))?
             );
@@ -251,7 +251,7 @@ pub fn extract(
             for f in &capture_findings {
                 out += &format!("\n{}: {} ({})\n", f.severity, f.detail, f.code);
             }
-            print!("{out}");
+            crate::out!("{out}");
         }
     }
     Ok(u8::from(

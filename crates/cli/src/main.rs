@@ -3,12 +3,6 @@
 //!
 //! Exit status: 0 no error finding, 1 at least one error finding, 2 the tool could not run.
 
-mod commands;
-mod har_input;
-mod input;
-mod render;
-mod style;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -34,6 +28,15 @@ enum Command {
     Decode(commands::DecodeArgs),
     /// List the SAML messages found in a HAR capture
     Extract(commands::ExtractArgs),
+    /// Write Amazon Connect SAML configuration: relay state, federation policy, trust policy
+    #[command(subcommand)]
+    Connect(setup::ConnectCommand),
+    /// Explain a finding code: what AWS does, why it fails, how to fix it
+    Explain(setup::ExplainArgs),
+    /// Print a shell completion script
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff)
+    Man,
 }
 
 /// How to print results.
@@ -64,6 +67,42 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
+/// Writes to stdout; when the reader has gone (`saml-doctor … | head`), ends quietly instead of
+/// panicking, as ripgrep does.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("saml-doctor: cannot write output: {e}");
+        std::process::exit(2);
+    }
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::emit(&format!($($arg)*)) };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::emit(&format!("{}\n", format!($($arg)*))) };
+}
+pub(crate) use {out, outln};
+
+mod commands;
+mod har_input;
+mod input;
+mod render;
+mod setup;
+mod style;
+
+fn man_page() -> Result<u8, Failure> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+    emit(&String::from_utf8_lossy(&out));
+    Ok(0)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -77,6 +116,20 @@ fn main() -> ExitCode {
         Command::Diagnose(args) => commands::diagnose(args),
         Command::Decode(args) => commands::decode(args),
         Command::Extract(args) => commands::extract(args),
+        Command::Connect(command) => setup::connect(command),
+        Command::Explain(args) => setup::explain(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "saml-doctor",
+                &mut script,
+            );
+            emit(&String::from_utf8_lossy(&script));
+            Ok(0)
+        }
+        Command::Man => man_page(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,8 +1,13 @@
 //! connect-check: the checks of a SAML sign-in that need the AWS account (Amazon Connect and
-//! IAM). This module names every account check and what it verifies; offline, each becomes
-//! one `check_skipped` finding that says so, because an unrun check is not a pass.
+//! IAM), the IAM policy evaluator they rest on, and generators for the configuration they check.
+//!
+//! This module names every account check and what it verifies; offline, each becomes one
+//! `check_skipped` finding that says so, because an unrun check is not a pass.
 
 #![forbid(unsafe_code)]
+
+pub mod policy;
+pub mod setup;
 
 use saml_core::{Facts, Finding};
 

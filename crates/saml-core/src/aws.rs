@@ -525,6 +525,82 @@ impl PrincipalTag {
     }
 }
 
+/// `arn:aws:connect:<region>:<account>:instance/<instance-id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct ConnectInstanceArn {
+    pub partition: Partition,
+    pub region: Region,
+    pub account: AccountId,
+    pub instance_id: InstanceId,
+}
+
+impl ConnectInstanceArn {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let p = split_arn(s.trim())?;
+        let partition = Partition::parse(p.partition).ok_or_else(|| {
+            format!(
+                "`{s}` has the partition `{}`; expected aws, aws-cn or aws-us-gov",
+                p.partition
+            )
+        })?;
+        if p.service != "connect" {
+            return Err(format!(
+                "`{s}` is an ARN of the service `{}`, not connect",
+                p.service
+            ));
+        }
+        let region = Region::parse(p.region).map_err(|e| format!("`{s}`: {e}"))?;
+        if Partition::of_region(&region) != partition {
+            return Err(format!(
+                "`{s}`: the region {region} is not in the partition {partition}"
+            ));
+        }
+        let account = AccountId::parse(p.account).map_err(|e| format!("`{s}`: {e}"))?;
+        let id = p
+            .resource
+            .strip_prefix("instance/")
+            .ok_or_else(|| format!("`{s}` is not an instance ARN (its resource is `{}`; copy the Instance ARN from the Connect console)", p.resource))?;
+        let instance_id = InstanceId::parse(id).map_err(|e| format!("`{s}`: {e}"))?;
+        Ok(Self {
+            partition,
+            region,
+            account,
+            instance_id,
+        })
+    }
+
+    /// The ARN of a Connect user of this instance, as GetFederationToken authorizes it.
+    pub fn user_arn(&self, user: &str) -> String {
+        format!("{self}/user/{user}")
+    }
+
+    /// The relay state that lands a signed-in user on `destination` (a path like
+    /// `/connect/ccp-v2`) in this instance, with the destination URL-encoded.
+    pub fn relay_state(&self, destination: Option<&str>) -> String {
+        let host = match self.partition {
+            Partition::AwsUsGov => "console.amazonaws-us-gov.com".to_owned(),
+            Partition::AwsCn => format!("{}.console.amazonaws.cn", self.region),
+            Partition::Aws => format!("{}.console.aws.amazon.com", self.region),
+        };
+        let mut url = format!("https://{host}/connect/federate/{}", self.instance_id);
+        if let Some(d) = destination {
+            url.push_str("?destination=");
+            url.push_str(&crate::rules::encode_path(d));
+        }
+        url
+    }
+}
+
+impl fmt::Display for ConnectInstanceArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "arn:{}:connect:{}:{}:instance/{}",
+            self.partition, self.region, self.account, self.instance_id
+        )
+    }
+}
+
 /// A parsed Amazon Connect relay state:
 /// `https://<region>.console.aws.amazon.com/connect/federate/<instance-id>[?destination=…]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -729,6 +805,27 @@ mod tests {
         assert!(PrincipalTag::parse("k", &"v".repeat(257)).is_err());
         assert!(PrincipalTag::parse("k", "a;b").is_err());
         assert!(PrincipalTag::parse("", "v").is_err());
+    }
+
+    #[test]
+    fn instance_arn_and_generated_relay_state_round_trip() {
+        let arn = ConnectInstanceArn::parse("arn:aws:connect:ap-southeast-2:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee").unwrap();
+        assert_eq!(arn.to_string(), "arn:aws:connect:ap-southeast-2:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+        let url = arn.relay_state(Some("/connect/ccp-v2"));
+        assert_eq!(url, "https://ap-southeast-2.console.aws.amazon.com/connect/federate/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee?destination=%2Fconnect%2Fccp-v2");
+        let parsed = ConnectRelayState::parse(&url).unwrap();
+        assert_eq!(parsed.instance_id, arn.instance_id);
+        assert!(parsed.destination_encoded);
+        let gov = ConnectInstanceArn::parse("arn:aws-us-gov:connect:us-gov-west-1:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee").unwrap();
+        assert!(ConnectRelayState::parse(&gov.relay_state(None)).is_ok());
+        for bad in [
+            "arn:aws:connect:us-east-1:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/user/x",
+            "arn:aws:connect:us-gov-west-1:123456789012:instance/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+            "arn:aws:iam::123456789012:role/x",
+            "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        ] {
+            assert!(ConnectInstanceArn::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,0 +1,229 @@
+//! `saml-doctor connect …` and `saml-doctor explain`: write the right configuration, and explain
+//! every finding code from the one catalogue that also backs reports.
+
+use clap::{Args, Subcommand, ValueEnum};
+use connect_check::setup::{self, Destination, TrustOptions};
+use saml_core::aws::{ConnectInstanceArn, Region, SamlProviderArn};
+use saml_core::{Code, CodeInfo};
+
+use crate::Failure;
+
+#[derive(Subcommand)]
+pub enum ConnectCommand {
+    /// Print the relay state URL for the identity provider's app
+    RelayState {
+        /// The instance ARN from the Connect console (arn:aws:connect:<region>:<account>:instance/<id>)
+        #[arg(long, value_name = "ARN")]
+        instance_arn: String,
+        /// Where users land: ccp, agent-app, admin, or a path such as /connect/real-time-metrics
+        #[arg(long, value_name = "WHERE")]
+        destination: Option<String>,
+    },
+    /// Print the IAM policy that lets the federation role sign users into the instance
+    FederationPolicy {
+        #[arg(long, value_name = "ARN")]
+        instance_arn: String,
+    },
+    /// Print the role trust policy for SAML federation through a provider
+    TrustPolicy {
+        /// The IAM SAML provider ARN (arn:aws:iam::<account>:saml-provider/<name>)
+        #[arg(long, value_name = "ARN")]
+        provider_arn: String,
+        /// Also admit the regional sign-in endpoint of this region in SAML:aud
+        #[arg(long, value_name = "REGION")]
+        regional: Option<String>,
+        /// Also allow sts:TagSession (the IdP sends PrincipalTag attributes)
+        #[arg(long)]
+        tag_session: bool,
+        /// Also allow sts:SetSourceIdentity (the IdP sends SourceIdentity)
+        #[arg(long)]
+        source_identity: bool,
+    },
+}
+
+pub fn connect(command: ConnectCommand) -> Result<u8, Failure> {
+    match command {
+        ConnectCommand::RelayState {
+            instance_arn,
+            destination,
+        } => {
+            let instance = ConnectInstanceArn::parse(&instance_arn)
+                .map_err(|e| Failure(format!("--instance-arn: {e}")))?;
+            let destination = destination
+                .map(|d| Destination::parse(&d))
+                .transpose()
+                .map_err(|e| Failure(format!("--destination: {e}")))?;
+            crate::outln!(
+                "{}",
+                instance.relay_state(destination.as_ref().map(Destination::path))
+            );
+        }
+        ConnectCommand::FederationPolicy { instance_arn } => {
+            let instance = ConnectInstanceArn::parse(&instance_arn)
+                .map_err(|e| Failure(format!("--instance-arn: {e}")))?;
+            crate::outln!("{}", pretty(&setup::federation_policy(&instance))?);
+        }
+        ConnectCommand::TrustPolicy {
+            provider_arn,
+            regional,
+            tag_session,
+            source_identity,
+        } => {
+            let provider = SamlProviderArn::parse(&provider_arn)
+                .map_err(|e| Failure(format!("--provider-arn: {e}")))?;
+            let regional = regional
+                .map(|r| Region::parse(&r))
+                .transpose()
+                .map_err(|e| Failure(format!("--regional: {e}")))?;
+            let options = TrustOptions {
+                regional,
+                tag_session,
+                source_identity,
+            };
+            crate::outln!("{}", pretty(&setup::trust_policy(&provider, &options))?);
+        }
+    }
+    Ok(0)
+}
+
+fn pretty(v: &serde_json::Value) -> Result<String, Failure> {
+    serde_json::to_string_pretty(v).map_err(|e| Failure(e.to_string()))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+    /// The finding reference of docs/findings.md
+    Markdown,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// A finding code (e.g. role_session_name_invalid); without one, every code is listed
+    code: Option<String>,
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+}
+
+fn json_of(info: &CodeInfo) -> serde_json::Value {
+    serde_json::json!({
+        "code": info.code,
+        "severity": info.severity,
+        "area": info.area,
+        "title": info.title,
+        "explanation": info.explanation,
+        "fix": info.fix,
+        "aws_error": info.aws_error,
+    })
+}
+
+fn area_name(area: saml_core::Area) -> &'static str {
+    use saml_core::Area::*;
+    match area {
+        Capture => "Capture (HAR)",
+        Decoding => "Decoding",
+        ResponseAndAssertion => "Response and assertion",
+        AwsAttributes => "AWS attributes",
+        ConnectRelayState => "Amazon Connect (relay state)",
+        AwsAccount => "AWS account (online)",
+    }
+}
+
+/// The whole catalogue as Markdown: what docs/findings.md holds (a test keeps them equal).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Finding codes\n\nGenerated by `saml-doctor explain --format markdown` from the catalogue in \
+         `crates/saml-core/src/catalogue.rs`, which also writes the `fix` of every report. Codes are stable: \
+         they are added, never renamed or removed.\n\nSeverity: `error` the sign-in fails; `warning` it works \
+         but is fragile or about to break; `info` worth knowing.\n",
+    );
+    let mut area = None;
+    for code in Code::ALL {
+        let info = code.info();
+        if area != Some(info.area) {
+            area = Some(info.area);
+            out += &format!("\n## {}\n", area_name(info.area));
+        }
+        out += &format!(
+            "\n### `{}` ({})\n\n{}\n\n{}\n\n**Fix:** {}\n",
+            info.code, info.severity, info.title, info.explanation, info.fix
+        );
+        if let Some(e) = info.aws_error {
+            out += &format!("\n**AWS shows:** \"{e}\"\n");
+        }
+    }
+    out
+}
+
+pub fn explain(args: ExplainArgs) -> Result<u8, Failure> {
+    let infos: Vec<&CodeInfo> = match &args.code {
+        Some(name) => {
+            let code = Code::from_name(name.trim()).ok_or_else(|| {
+                let wanted = name
+                    .trim()
+                    .to_ascii_lowercase()
+                    .replace(['_', '-', ' '], "");
+                let close: Vec<&str> = Code::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .filter(|c| !wanted.is_empty() && c.replace('_', "").contains(&wanted))
+                    .collect();
+                let hint = if close.is_empty() {
+                    "run `saml-doctor explain` for the list".to_owned()
+                } else {
+                    format!("did you mean {}?", close.join(", "))
+                };
+                Failure(format!("no finding code `{name}`; {hint}"))
+            })?;
+            vec![code.info()]
+        }
+        None => Code::ALL.iter().map(|c| c.info()).collect(),
+    };
+    match args.format {
+        ExplainFormat::Json => {
+            let v: Vec<_> = infos.iter().map(|i| json_of(i)).collect();
+            let v = if args.code.is_some() {
+                v.into_iter().next().unwrap_or_default()
+            } else {
+                serde_json::Value::Array(v)
+            };
+            crate::outln!("{}", pretty(&v)?);
+        }
+        ExplainFormat::Markdown => crate::out!("{}", markdown()),
+        ExplainFormat::Text if args.code.is_none() => {
+            let mut area = None;
+            for info in infos {
+                if area != Some(info.area) {
+                    area = Some(info.area);
+                    crate::outln!("\n{}", area_name(info.area));
+                }
+                crate::outln!(
+                    "  {:<38} {:<8} {}",
+                    info.code.as_str(),
+                    info.severity.as_str(),
+                    info.title
+                );
+            }
+        }
+        ExplainFormat::Text => {
+            let info = infos[0];
+            let mut out = format!(
+                "{} ({}, {})\n{}\n\n",
+                info.code,
+                info.severity,
+                area_name(info.area),
+                info.title
+            );
+            out += &crate::render::wrap(&format!("What happens: {}", info.explanation), 0);
+            out += "\n\n";
+            out += &crate::render::wrap(&format!("Fix: {}", info.fix), 0);
+            out.push('\n');
+            if let Some(e) = info.aws_error {
+                out += &format!("\nAWS shows: \"{e}\"\n");
+            }
+            crate::out!("{out}");
+        }
+    }
+    Ok(0)
+}

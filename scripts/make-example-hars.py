@@ -243,7 +243,65 @@ def test_fixtures():
     h = Har("chrome")
     sign_in(h, fx.azure(), "2024-05-14T09:31:07.512Z", "2024-05-14T09:31:09.118Z", relay=None)
     h.write(f"{out}/relay-state-missing.har")
+    planted_secrets(out)
     print(f"wrote {out}/*")
+
+
+def planted_secrets(out):
+    """A capture with a planted secret of every kind in every place a HAR holds one, and the
+    list of planted values (one a line): the redaction test fails if any survives."""
+    planted = []
+
+    def p(value):
+        planted.append(value)
+        return value
+
+    jwt = lambda n: p(f"eyJhbGciOiJSUzI1NiIsImtpZCI6InBsYW50ZWQifQ.eyJzdWIiOiJwbGFudGVkLXt7bn19In0.c2lnLXBsYW50ZWQt{n}")
+    h = Har("chrome")
+    guest = "jane_gmail.com#EXT#@contoso.onmicrosoft.com"
+    xml = fx.azure(session_name=guest)
+    # The signature values inside the SAMLResponse: checked after decoding, not by grep.
+    b64 = base64.b64encode(xml.encode()).decode()
+    presigned = (f"https://contoso-cc.s3.amazonaws.com/recordings/c1.wav?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                 f"&X-Amz-Credential={p('ASIAPLANTEDCRED00001')}%2F20240514%2Fus-east-1%2Fs3%2Faws4_request"
+                 f"&X-Amz-Security-Token={p('IQoJb3JpZ2luX2VjEPLANTEDSECURITYTOKEN')}&X-Amz-Signature={p('d1f0planted5ignature0a9b8c7')}")
+    h.add("2024-05-14T09:30:58.771Z", "POST", f"https://login.microsoftonline.com/{TENANT}/login?sso_nonce={p('PLANTEDnonceAQABAAE')}&code={p('PLANTEDauthcode0.AQ4A')}",
+          post=f"login=jane%40gmail.com&passwd={p('Planted-Passw0rd!')}&flowToken={p('PLANTEDflowtokenAQAB')}&canary={p('PLANTEDcanaryZmFrZQ')}&client_secret={p('PLANTEDclientsecret123')}",
+          req_headers=[("cookie", f"ESTSAUTH={p('PLANTEDestsauthcookie')}; buid={p('PLANTEDbuidcookie')}"),
+                       ("authorization", f"Bearer {jwt(1)}"), ("proxy-authorization", f"Basic {p('cGxhbnRlZDpwcm94eQ==')}"),
+                       ("x-ms-session-token", p("PLANTEDmssessiontoken")), ("x-api-key", p("PLANTEDapikey0123456789"))],
+          resp_headers=[("set-cookie", f"ESTSAUTHPERSISTENT={p('PLANTEDpersistentcookie')}; path=/; secure; HttpOnly"),
+                        ("location", f"https://contoso.example/cb#access_token={jwt(2)}&state=x")],
+          body=autopost(b64))
+    entry = h.entries[-1]
+    entry["request"]["cookies"] = [{"name": "ESTSAUTH", "value": p("PLANTEDcookiesarray1")}, {"name": "buid", "value": p("PLANTEDcookiesarray2")}]
+    entry["response"]["cookies"] = [{"name": "ESTSAUTHPERSISTENT", "value": p("PLANTEDrespcookiesarray")}]
+    entry["request"]["queryString"].append({"name": "SAMLart", "value": p("AAQAPLANTEDsamlartifact")})
+    entry["request"]["queryString"].append({"name": "assertion", "value": p("PLANTEDassertionparam")})
+    entry["request"]["queryString"].append({"name": "sig", "value": p("PLANTEDsigparam")})
+    entry["request"]["queryString"].append({"name": "credential", "value": p("PLANTEDcredentialparam")})
+    entry["_initiator"] = {"type": "script", "url": f"https://contoso.example/app.js?session={p('PLANTEDinitiatorsession')}",
+                           "stack": {"callFrames": [{"url": f"https://contoso.example/sdk.js#id_token={jwt(3)}"}]}}
+    entry["_webSocketMessages"] = [{"type": "send", "time": 1.0, "opcode": 1, "data": f'{{"jwt":"{jwt(4)}"}}'}]
+    # The POST to AWS with the SAMLResponse and a token beside it.
+    body = "RelayState=" + urllib.parse.quote(RELAY, safe="") + "&SAMLResponse=" + urllib.parse.quote(b64, safe="") + f"&token={p('PLANTEDformtoken')}"
+    h.add("2024-05-14T09:31:09.118Z", "POST", "https://signin.aws.amazon.com/saml", status=302, post=body, mime="x-unknown", body="")
+    # A JSON API: password and AWS keys in request and response bodies, and a presigned URL.
+    api_req = json.dumps({"username": "jane", "password": p("PlantedJsonPassword9"), "nested": {"secretAccessKey": p("wJalrXUtnFEMI/K7MDENG/bPxRfiPLANTEDKEY01")}})
+    api_resp = json.dumps({"Credentials": {"AccessKeyId": p("ASIAPLANTED000000001"), "SecretAccessKey": p("wJalrXUtnFEMI/K7MDENG/bPxRfiPLANTEDKEY02"),
+                                            "SessionToken": p("IQoJb3JpZ2luPLANTEDSESSIONTOKEN")}, "recording": presigned,
+                           "note": f"contact AKIAPLANTED000000003 and {jwt(5)}", "code": p("PLANTEDjsoncode")})
+    h.add("2024-05-14T09:31:12.000Z", "POST", f"{CONNECT}/connect/api/credentials", mime="application/json", post=api_req, body=api_resp)
+    h.entries[-1]["request"]["postData"] = {"mimeType": "application/json", "text": api_req}
+    # The same kind of body, base64-encoded as Safari and Firefox sometimes record it, and a
+    # free-text body with a config file's secret.
+    html = f'<html><body><input type="hidden" name="flowToken" value="{p("PLANTEDhtmlflowtoken")}"/><script>var t="{jwt(6)}";</script></body></html>'
+    h.add("2024-05-14T09:31:13.000Z", "GET", f"{CONNECT}/connect/page", mime="text/html", body=base64.b64encode(html.encode()).decode(), encoding="base64")
+    h.add("2024-05-14T09:31:14.000Z", "GET", f"{CONNECT}/config.txt", mime="text/plain",
+          body=f"[default]\naws_access_key_id = {p('AKIAPLANTED000000004')}\naws_secret_access_key = {p('wJalrXUtnFEMI/K7MDENG/bPxRfiPLANTEDKEY03')}\n")
+    h.write(f"{out}/planted-secrets.har")
+    with open(f"{out}/planted-secrets.values", "w") as f:
+        f.write("\n".join(planted) + "\n")
 
 
 if __name__ == "__main__":

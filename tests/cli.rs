@@ -616,3 +616,163 @@ fn completions_and_man_page() {
     let man = String::from_utf8(run(&["man"]).stdout).unwrap();
     assert!(man.starts_with(".ie") && man.contains(".TH saml-doctor 1"));
 }
+
+fn redact_to_string(args: &[&str]) -> (i32, String, String) {
+    let out = run(args);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn redact_removes_every_planted_secret_in_every_place() {
+    let planted =
+        std::fs::read_to_string(root().join("tests/fixtures/har/planted-secrets.values")).unwrap();
+    let planted: Vec<&str> = planted.lines().filter(|l| !l.is_empty()).collect();
+    assert!(planted.len() >= 35);
+    let original_xml = String::from_utf8(
+        run(&["extract", "tests/fixtures/har/planted-secrets.har", "--raw"]).stdout,
+    )
+    .unwrap();
+    let signature_value = original_xml
+        .split("<SignatureValue>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(signature_value.len() > 100);
+    for mode in ["strip", "drop", "keep"] {
+        let (code, har, stderr) = redact_to_string(&[
+            "redact",
+            "tests/fixtures/har/planted-secrets.har",
+            "--saml",
+            mode,
+            "--report",
+        ]);
+        assert_eq!(code, 0, "{mode}: {stderr}");
+        for value in &planted {
+            assert!(!har.contains(value), "--saml {mode}: {value} survived");
+            assert!(
+                !stderr.contains(value),
+                "--saml {mode}: the report printed {value}"
+            );
+        }
+        let doc: Value = serde_json::from_str(&har).expect("the output is JSON");
+        assert_eq!(
+            doc["log"]["entries"].as_array().unwrap().len(),
+            5,
+            "every entry kept"
+        );
+        assert_eq!(doc["log"]["version"], "1.2");
+        assert!(
+            har.contains("[redacted: cookie]")
+                && har.contains("[redacted: password]")
+                && har.contains("[redacted: jwt]")
+        );
+        assert!(
+            stderr.contains("cookie") && stderr.contains("request.cookies"),
+            "{stderr}"
+        );
+        // The redacted capture is still a capture saml-doctor reads.
+        let tmp = std::env::temp_dir().join(format!(
+            "saml-doctor-redacted-{mode}-{}.har",
+            std::process::id()
+        ));
+        std::fs::write(&tmp, &har).unwrap();
+        let (_, report) = json(&["diagnose", tmp.to_str().unwrap()]);
+        let redacted_xml =
+            String::from_utf8(run(&["extract", tmp.to_str().unwrap(), "--raw"]).stdout).unwrap();
+        std::fs::remove_file(&tmp).unwrap();
+        match mode {
+            "strip" => {
+                assert!(
+                    problems(&report).contains(&"role_session_name_invalid".to_owned()),
+                    "{report}"
+                );
+                assert!(codes(&report).contains(&"saml_redacted".to_owned()));
+                assert!(
+                    !redacted_xml.contains(&signature_value),
+                    "the SignatureValue is gone"
+                );
+                assert!(
+                    redacted_xml.contains("jane_gmail.com#EXT#@contoso.onmicrosoft.com"),
+                    "the rest is intact"
+                );
+            }
+            "drop" => {
+                assert!(!redacted_xml.contains("<samlp:Response"));
+                let not_found = report["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f["code"] == "saml_response_not_found")
+                    .unwrap();
+                assert!(
+                    not_found["detail"]
+                        .as_str()
+                        .unwrap()
+                        .contains("--saml drop"),
+                    "{not_found}"
+                );
+            }
+            _ => assert!(
+                redacted_xml.contains(&signature_value),
+                "--saml keep leaves the response"
+            ),
+        }
+    }
+}
+
+#[test]
+fn redact_keeps_captures_valid_and_refuses_what_is_not_one() {
+    // A truncated capture gives a valid HAR of its complete entries.
+    let (code, har, stderr) = redact_to_string(&["redact", "tests/fixtures/har/truncated.har"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("har_truncated"), "{stderr}");
+    let doc: Value = serde_json::from_str(&har).expect("valid JSON even when the input was cut");
+    assert_eq!(
+        doc["log"]["entries"].as_array().unwrap().len(),
+        6,
+        "as many as diagnose reads"
+    );
+    let (_, report) = json(&["diagnose", "tests/fixtures/har/truncated.har"]);
+    assert!(report["findings"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("the 6 complete entries"));
+    for file in [
+        "tests/fixtures/har/not-a-har.json",
+        "tests/fixtures/har/empty.har",
+        "tests/fixtures/har/not-json.har",
+    ] {
+        let (code, out, stderr) = redact_to_string(&["redact", file]);
+        assert_eq!(code, 1, "{file}");
+        assert!(stderr.contains("har_unreadable"), "{file}: {stderr}");
+        assert!(
+            out.is_empty() || serde_json::from_str::<Value>(&out).is_ok(),
+            "{file}: no half-written output"
+        );
+    }
+    // -o writes the file, and never over the input.
+    let out = std::env::temp_dir().join(format!("saml-doctor-o-{}.har", std::process::id()));
+    let (code, _, _) = redact_to_string(&[
+        "redact",
+        "examples/healthy-azure-chrome.har",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(serde_json::from_slice::<Value>(&std::fs::read(&out).unwrap()).is_ok());
+    std::fs::remove_file(&out).unwrap();
+    let (code, _, _) = redact_to_string(&[
+        "redact",
+        "examples/healthy-azure-chrome.har",
+        "-o",
+        "examples/healthy-azure-chrome.har",
+    ]);
+    assert_eq!(code, 2);
+}

@@ -28,6 +28,9 @@ enum Command {
     Decode(commands::DecodeArgs),
     /// List the SAML messages found in a HAR capture
     Extract(commands::ExtractArgs),
+    /// Make a HAR safe to attach to a support case: cookies, tokens, passwords and keys are
+    /// replaced by markers; the SAMLResponse stays diagnosable but unusable
+    Redact(commands::RedactArgs),
     /// Write Amazon Connect SAML configuration: relay state, federation policy, trust policy
     #[command(subcommand)]
     Connect(setup::ConnectCommand),
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
         Command::Diagnose(args) => commands::diagnose(args),
         Command::Decode(args) => commands::decode(args),
         Command::Extract(args) => commands::extract(args),
+        Command::Redact(args) => commands::redact(args),
         Command::Connect(command) => setup::connect(command),
         Command::Explain(args) => setup::explain(args),
         Command::Completions { shell } => {

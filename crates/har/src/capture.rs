@@ -109,6 +109,8 @@ pub struct Capture {
     pub direct_connect_visit: Option<(usize, String)>,
     /// Identity-provider and AWS sign-in URLs seen, to explain a capture with no response.
     pub signin_urls: Vec<(usize, String)>,
+    /// SAMLResponse values that `saml-doctor redact --saml drop` replaced with a marker.
+    pub dropped_responses: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -184,6 +186,10 @@ fn absorb(
     for found in find_in_entry(&entry) {
         if found.field == MessageField::SamlResponse {
             *saml_seen = true;
+        }
+        if found.value.starts_with(b"[redacted") || found.value.starts_with(b"%5Bredacted") {
+            capture.dropped_responses += usize::from(found.field == MessageField::SamlResponse);
+            continue;
         }
         let decoded = decode::decode(&found.value);
         // The same message as posted and as it sat in the IdP's form differs in encoding only.
@@ -363,6 +369,13 @@ impl Capture {
             }
             if !self.posts_without_body.is_empty() {
                 detail += "; a POST to AWS's SAML endpoint was recorded without its body (see har_post_data_missing)";
+            }
+            if self.dropped_responses > 0 {
+                detail += &format!(
+                    "; {} SAMLResponse value{} removed by `saml-doctor redact --saml drop`: diagnose the original capture, or redact it with the default --saml strip",
+                    self.dropped_responses,
+                    if self.dropped_responses == 1 { " was" } else { "s were" }
+                );
             }
             findings.push(
                 Finding::new(Code::SamlResponseNotFound, detail)

@@ -11,6 +11,7 @@ pub mod capture;
 pub mod entry;
 pub mod find;
 pub mod json;
+pub mod redact;
 
 pub use capture::{scan, Capture, CutInfo, Message, ScanError, Sighting};
 pub use entry::NotHar;

@@ -29,7 +29,7 @@ use Severity::{Error as E, Info as I, Warning as W};
 
 const RECAPTURE: &str = "Capture again: open the browser's developer tools, Network tab, tick \"Preserve log\", start from the identity provider's sign-in page or app tile and go on until the AWS or Amazon Connect page (or its error) shows, then export the HAR (\"Save all as HAR with content\").";
 
-pub(crate) static CATALOGUE: [CodeInfo; 55] = [
+pub(crate) static CATALOGUE: [CodeInfo; 56] = [
     entry(HarUnreadable, E, Capture, "The file is not a readable HAR capture",
         "saml-doctor reads HTTP Archive (HAR 1.2) files as Chrome, Edge, Firefox and Safari export them: a JSON object with log.entries. This file is not JSON, or is JSON of another shape.",
         RECAPTURE, None),
@@ -66,6 +66,9 @@ pub(crate) static CATALOGUE: [CodeInfo; 55] = [
         "The message is well-formed XML, but a value AWS needs is missing or unreadable (a Response without ID or IssueInstant, a date-time that does not parse). AWS rejects such a response as invalid.",
         "Report the element named in the detail to the identity provider's administrator; a standard IdP never emits it, so look for a custom claim rule or a proxy that rewrites the response.",
         Some("Your request included an invalid SAML response. To logout, click here.")),
+    entry(SamlRedacted, I, Decoding, "The SAMLResponse was redacted: its signature values were removed",
+        "`saml-doctor redact` removes SignatureValue and DigestValue so the shared capture holds no usable credential. Everything else is intact and diagnosed, but signatures cannot be verified.",
+        "Nothing to fix. To verify signatures, run saml-doctor on the original capture.", None),
     entry(StatusNotSuccess, E, ResponseAndAssertion, "The identity provider answered with an error status",
         "The Response's StatusCode is not urn:oasis:names:tc:SAML:2.0:status:Success: the identity provider refused to sign the user in (user not assigned to the app, MFA failure, unknown user, request denied). AWS cannot continue.",
         "Read the nested status code and StatusMessage: for Azure AD / Entra ID look up the AADSTS code; assign the user (or their group) to the AWS app in the identity provider, and retry.", None),

@@ -353,6 +353,11 @@ fn strip_json_escapes(text: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Compresses with raw DEFLATE, as the redirect binding sends messages.
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec(bytes, 6)
+}
+
 /// Raw DEFLATE (RFC 1951) as the redirect binding sends, or zlib-wrapped as some tools do.
 /// `None` when the bytes are neither.
 fn inflate(bytes: &[u8]) -> Option<Result<Vec<u8>, DecodeError>> {

@@ -100,6 +100,7 @@ codes! {
     SamlNotAResponse => "saml_not_a_response",
     SamlTooLarge => "saml_too_large",
     SamlSchemaInvalid => "saml_schema_invalid",
+    SamlRedacted => "saml_redacted",
     StatusNotSuccess => "status_not_success",
     AssertionMissing => "assertion_missing",
     AssertionEncrypted => "assertion_encrypted",

@@ -70,6 +70,8 @@ impl Status {
 /// What a `ds:Signature` says about itself (verification is separate).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Signature {
+    /// The SignatureValue text, white space removed.
+    pub signature_value: String,
     pub signature_method: Option<String>,
     pub canonicalization_method: Option<String>,
     pub references: Vec<SignatureReference>,
@@ -84,7 +86,18 @@ pub struct SignatureReference {
     pub transforms: Vec<String>,
 }
 
+/// What `saml-doctor redact` puts in place of SignatureValue and DigestValue.
+pub const REDACTED_SIGNATURE: &str = "[redacted: signature]";
+
 impl Signature {
+    /// True when `saml-doctor redact` removed this signature's values.
+    pub fn is_redacted(&self) -> bool {
+        // SignatureValue is read with white space removed (it is base64).
+        self.signature_value
+            .chars()
+            .eq(REDACTED_SIGNATURE.chars().filter(|c| !c.is_whitespace()))
+    }
+
     /// True when the signature or one of its digests uses SHA-1.
     pub fn uses_sha1(&self) -> bool {
         let sha1 = |alg: &Option<String>| {
@@ -375,6 +388,10 @@ fn signature(sig: &Element) -> Signature {
     let signed_info = sig.child(NS_DSIG, "SignedInfo");
     let alg = |e: Option<&Element>| e.and_then(|e| e.attr("Algorithm")).map(str::to_owned);
     Signature {
+        signature_value: sig
+            .child(NS_DSIG, "SignatureValue")
+            .map(|v| v.text().split_whitespace().collect())
+            .unwrap_or_default(),
         signature_method: alg(signed_info.and_then(|s| s.child(NS_DSIG, "SignatureMethod"))),
         canonicalization_method: alg(
             signed_info.and_then(|s| s.child(NS_DSIG, "CanonicalizationMethod"))

@@ -122,6 +122,17 @@ pub fn check_response(response: &Response, as_of: &AsOf) -> Vec<Finding> {
                 .map(|s| (format!("{}/Signature", a.path), s))
         }));
     for (path, sig) in signatures {
+        if sig.is_redacted() {
+            findings.push(
+                Finding::new(
+                    Code::SamlRedacted,
+                    format!(
+                        "{path}: SignatureValue and DigestValue were removed by saml-doctor redact"
+                    ),
+                )
+                .with("path", path.clone()),
+            );
+        }
         if sig.uses_sha1() {
             let algorithms: Vec<String> = sig
                 .signature_method

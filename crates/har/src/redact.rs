@@ -910,10 +910,7 @@ fn url_encode(s: &str) -> String {
 fn replace_element_text(xml: &str, local: &str, with: &str) -> String {
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
-    loop {
-        let Some(open) = find_start_tag(rest, local) else {
-            break;
-        };
+    while let Some(open) = find_start_tag(rest, local) {
         let Some(gt) = rest[open..].find('>').map(|g| open + g) else {
             break;
         };

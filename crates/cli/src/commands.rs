@@ -139,6 +139,15 @@ pub fn decode(args: DecodeArgs) -> Result<u8, Failure> {
     match args.format {
         Format::Text => {
             match saml_core::xml::parse(&decoded.xml, saml_core::xml::Limits::default()) {
+                Ok(root) if !is_saml(&root) => {
+                    crate::out!("{}", root.to_pretty_string());
+                    eprintln!(
+                        "saml-doctor: {}: the XML is not a SAML message (its root is <{}>)",
+                        source.label(),
+                        root.name
+                    );
+                    return Ok(1);
+                }
                 Ok(root) => crate::out!("{}", root.to_pretty_string()),
                 Err(e) => {
                     eprintln!(
@@ -170,6 +179,13 @@ pub fn decode(args: DecodeArgs) -> Result<u8, Failure> {
         }
     }
     Ok(0)
+}
+
+fn is_saml(root: &saml_core::xml::Element) -> bool {
+    matches!(
+        root.namespace.as_deref(),
+        Some(saml_core::model::NS_PROTOCOL | saml_core::model::NS_ASSERTION)
+    )
 }
 
 pub fn extract(args: ExtractArgs) -> Result<u8, Failure> {
@@ -213,14 +229,28 @@ pub fn redact(args: RedactArgs) -> Result<u8, Failure> {
         SamlChoice::Keep => SamlMode::Keep,
     };
     let result = match &args.output {
-        Some(path) => {
-            if args.file.as_deref() == Some(path.as_path()) {
+        // A regular file (or a new one) is written beside the target and renamed into place, so
+        // a failed run leaves no half-redacted file. Anything else (/dev/null, a FIFO) is written
+        // directly: renaming over a device would replace it.
+        Some(path) if std::fs::metadata(path).map(|m| m.is_file()).unwrap_or(true) => {
+            let same_file = match (
+                args.file.as_deref().map(std::fs::canonicalize),
+                std::fs::canonicalize(path),
+            ) {
+                (Some(Ok(input)), Ok(output)) => input == output,
+                _ => false,
+            };
+            if same_file {
                 return Err(Failure(
                     "the output would overwrite the input: choose another -o".into(),
                 ));
             }
-            // Write beside the target and rename, so a failed run leaves no half-redacted file.
-            let tmp = path.with_extension("har.partial");
+            let mut tmp_name = path
+                .file_name()
+                .map(|n| n.to_os_string())
+                .unwrap_or_default();
+            tmp_name.push(".partial");
+            let tmp = path.with_file_name(tmp_name);
             let file = std::fs::File::create(&tmp)
                 .map_err(|e| Failure(format!("cannot write {}: {e}", tmp.display())))?;
             let result = har::redact::redact(reader, file, mode);
@@ -232,6 +262,13 @@ pub fn redact(args: RedactArgs) -> Result<u8, Failure> {
                 }
             }
             result
+        }
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+            har::redact::redact(reader, file, mode)
         }
         None => har::redact::redact(reader, std::io::stdout().lock(), mode),
     };

@@ -3,6 +3,8 @@
 //!
 //! Exit status: 0 no error finding, 1 at least one error finding, 2 the tool could not run.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};

@@ -111,6 +111,8 @@ pub struct Capture {
     pub signin_urls: Vec<(usize, String)>,
     /// SAMLResponse values that `saml-doctor redact --saml drop` replaced with a marker.
     pub dropped_responses: usize,
+    /// Fields skipped for being over their limit: (entry, URL, field, limit).
+    pub oversized: Vec<(usize, String, &'static str, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -154,6 +156,11 @@ fn absorb(
     saml_seen: &mut bool,
     entry: Entry,
 ) {
+    for (field, limit) in &entry.oversized {
+        capture
+            .oversized
+            .push((entry.index, shorten(&entry.url, 160), field, *limit));
+    }
     let path_url = url_without_query(&entry.url);
     let is_aws_post = entry.method.eq_ignore_ascii_case("POST") && is_aws_signin_endpoint(path_url);
     if is_aws_post && !has_body(&entry) {
@@ -221,7 +228,9 @@ fn absorb(
 }
 
 fn has_body(entry: &Entry) -> bool {
-    entry.post_text.as_ref().is_some_and(|t| !t.is_empty()) || entry.post_param_count > 0
+    entry.post_text.as_ref().is_some_and(|t| !t.is_empty())
+        || entry.post_param_count > 0
+        || !entry.oversized.is_empty()
 }
 
 fn url_without_query(url: &str) -> &str {
@@ -315,6 +324,17 @@ impl Capture {
                 )
                 .with("complete_entries", self.entries.to_string())
                 .with("offset", cut.offset.to_string()),
+            );
+        }
+        for (entry, url, field, limit) in &self.oversized {
+            findings.push(
+                Finding::new(
+                    Code::HarEntryTooLarge,
+                    format!("HAR entry {entry} ({url}): {field} is over the {} MiB this tool reads, and was skipped", limit / (1024 * 1024)),
+                )
+                .with("entry", entry.to_string())
+                .with("field", field.to_string())
+                .with("limit_bytes", limit.to_string()),
             );
         }
         for (entry, url) in &self.posts_without_body {

@@ -35,6 +35,9 @@ pub struct Entry {
     pub content_encoding: Option<String>,
     /// The response body, when it may hold an HTML form (HTML or unknown type, under the cap).
     pub content_text: Option<Vec<u8>>,
+    /// Fields that could hold a SAML message but were over their limit and skipped:
+    /// (field, limit in bytes).
+    pub oversized: Vec<(&'static str, usize)>,
 }
 
 /// Where reading stopped early.
@@ -107,6 +110,11 @@ fn walk_entries<R: Read>(
     match r.peek()? {
         None => return Err(Stop::NotHar(NotHar::Empty)),
         Some(b'{') => {}
+        Some(0xFF | 0xFE) => {
+            return Err(Stop::NotHar(NotHar::NotJson(
+                "it is UTF-16 text; save or export it as UTF-8".into(),
+            )))
+        }
         Some(b'[') => {
             return Err(Stop::NotHar(NotHar::NotHar(
                 "it is a JSON array; a HAR is an object with log.entries".into(),
@@ -197,7 +205,13 @@ fn read_request<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), Jso
     while r.next_key(&mut first, &mut key)? {
         match key.as_slice() {
             b"method" => entry.method = small_string(r, 32)?.unwrap_or_default(),
-            b"url" => entry.url = small_string(r, MAX_URL)?.unwrap_or_default(),
+            b"url" if r.kind()? == ValueKind::String => {
+                let mut url = Vec::new();
+                match r.string(&mut url, MAX_URL)? {
+                    Captured::Whole => entry.url = lossy(&url),
+                    Captured::TooLong => entry.oversized.push(("request.url", MAX_URL)),
+                }
+            }
             b"postData" if r.kind()? == ValueKind::Object => {
                 entry.has_post_data = true;
                 read_post_data(r, entry)?;
@@ -216,8 +230,11 @@ fn read_post_data<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), J
         match key.as_slice() {
             b"text" if r.kind()? == ValueKind::String => {
                 let mut text = Vec::new();
-                if r.string(&mut text, MAX_POST_TEXT)? == Captured::Whole {
-                    entry.post_text = Some(text);
+                match r.string(&mut text, MAX_POST_TEXT)? {
+                    Captured::Whole => entry.post_text = Some(text),
+                    Captured::TooLong => entry
+                        .oversized
+                        .push(("request.postData.text", MAX_POST_TEXT)),
                 }
             }
             b"params" if r.kind()? == ValueKind::Array => {
@@ -235,8 +252,11 @@ fn read_post_data<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), J
                             b"name" => name = small_string(r, 64)?,
                             b"value" if r.kind()? == ValueKind::String => {
                                 let mut v = Vec::new();
-                                if r.string(&mut v, MAX_POST_TEXT)? == Captured::Whole {
-                                    value = Some(v);
+                                match r.string(&mut v, MAX_POST_TEXT)? {
+                                    Captured::Whole => value = Some(v),
+                                    Captured::TooLong => entry
+                                        .oversized
+                                        .push(("request.postData.params", MAX_POST_TEXT)),
                                 }
                             }
                             _ => r.skip_value()?,
@@ -277,8 +297,20 @@ fn read_response<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), Js
                                 && may_hold_form(entry.content_mime.as_deref()) =>
                         {
                             let mut text = Vec::new();
-                            if r.string(&mut text, MAX_HTML_BODY)? == Captured::Whole {
-                                entry.content_text = Some(text);
+                            match r.string(&mut text, MAX_HTML_BODY)? {
+                                Captured::Whole => entry.content_text = Some(text),
+                                // Only an HTML page could be the IdP's auto-post form.
+                                Captured::TooLong
+                                    if entry
+                                        .content_mime
+                                        .as_deref()
+                                        .is_some_and(|m| m.contains("html")) =>
+                                {
+                                    entry
+                                        .oversized
+                                        .push(("response.content.text", MAX_HTML_BODY))
+                                }
+                                Captured::TooLong => {}
                             }
                         }
                         _ => r.skip_value()?,

@@ -99,6 +99,38 @@ struct Redactor {
     in_entries: bool,
 }
 
+/// Holds output back until the entries array starts, so that input refused as "not a HAR"
+/// leaves nothing half-written behind.
+struct Gate<W: Write> {
+    held: Option<Vec<u8>>,
+    inner: W,
+}
+
+impl<W: Write> Gate<W> {
+    fn open(&mut self) -> std::io::Result<()> {
+        if let Some(held) = self.held.take() {
+            self.inner.write_all(&held)?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Gate<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.held {
+            Some(held) => held.write(buf),
+            None => self.inner.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.held {
+            Some(_) => Ok(()),
+            None => self.inner.flush(),
+        }
+    }
+}
+
 /// Reads a HAR from `input` and writes it, redacted, to `output`.
 pub fn redact<R: Read, W: Write>(
     input: R,
@@ -106,7 +138,10 @@ pub fn redact<R: Read, W: Write>(
     mode: SamlMode,
 ) -> Result<Summary, RedactError> {
     let mut r = Reader::new(input);
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, output);
+    let mut w = Gate {
+        held: Some(Vec::new()),
+        inner: std::io::BufWriter::with_capacity(1 << 16, output),
+    };
     let mut red = Redactor {
         mode,
         summary: Summary::default(),
@@ -129,6 +164,7 @@ pub fn redact<R: Read, W: Write>(
             w.write_all(b"]}}\n").map_err(RedactError::Write)?;
         }
     }
+    w.open().map_err(RedactError::Write)?;
     w.flush().map_err(RedactError::Write)?;
     Ok(red.summary)
 }
@@ -146,8 +182,12 @@ impl From<JsonError> for Stop {
 }
 
 impl Redactor {
-    fn document<R: Read, W: Write>(&mut self, r: &mut Reader<R>, w: &mut W) -> Result<(), Stop> {
-        let write = |w: &mut W, b: &[u8]| w.write_all(b).map_err(Stop::Write);
+    fn document<R: Read, W: Write>(
+        &mut self,
+        r: &mut Reader<R>,
+        w: &mut Gate<W>,
+    ) -> Result<(), Stop> {
+        let write = |w: &mut Gate<W>, b: &[u8]| w.write_all(b).map_err(Stop::Write);
         match r.peek()? {
             Some(b'{') => {}
             None => return Err(Stop::NotHar("the file is empty".into())),
@@ -192,7 +232,12 @@ impl Redactor {
                     serde_json::to_string(&lname).unwrap_or_default().as_bytes(),
                 )?;
                 write(w, b":")?;
-                if lname != "entries" || r.kind()? != ValueKind::Array {
+                if lname == "entries" && r.kind()? != ValueKind::Array {
+                    return Err(Stop::NotHar(
+                        "it is JSON, but not a HAR: log.entries is not an array".into(),
+                    ));
+                }
+                if lname != "entries" {
                     let mut v = read_tree(r, 0)?;
                     self.generic(&mut v, "log");
                     serde_json::to_writer(&mut *w, &v).map_err(|e| Stop::Write(e.into()))?;
@@ -200,6 +245,7 @@ impl Redactor {
                 }
                 saw_entries = true;
                 self.in_entries = true;
+                w.open().map_err(Stop::Write)?;
                 write(w, b"[")?;
                 let mut efirst = true;
                 let mut n = 0;

@@ -29,7 +29,7 @@ use Severity::{Error as E, Info as I, Warning as W};
 
 const RECAPTURE: &str = "Capture again: open the browser's developer tools, Network tab, tick \"Preserve log\", start from the identity provider's sign-in page or app tile and go on until the AWS or Amazon Connect page (or its error) shows, then export the HAR (\"Save all as HAR with content\").";
 
-pub(crate) static CATALOGUE: [CodeInfo; 56] = [
+pub(crate) static CATALOGUE: [CodeInfo; 57] = [
     entry(HarUnreadable, E, Capture, "The file is not a readable HAR capture",
         "saml-doctor reads HTTP Archive (HAR 1.2) files as Chrome, Edge, Firefox and Safari export them: a JSON object with log.entries. This file is not JSON, or is JSON of another shape.",
         RECAPTURE, None),
@@ -49,6 +49,9 @@ pub(crate) static CATALOGUE: [CodeInfo; 56] = [
         "An Amazon Connect instance that uses SAML does not support SP-initiated sign-in: opening https://<alias>.my.connect.aws (or .awsapps.com/connect) directly sends no SAML request, and Connect shows \"Session expired\".",
         "Start the sign-in from the identity provider (the Azure AD / Entra ID My Apps tile, the Okta dashboard, the ADFS IdP-initiated page), or give users a bookmark of the IdP's app URL whose relay state is https://<region>.console.aws.amazon.com/connect/federate/<instance-id>. If the session really expired, sign in at the IdP again and refresh the Connect page.",
         Some("Session expired")),
+    entry(HarEntryTooLarge, W, Capture, "A HAR field that could hold a SAML message is over the size this tool reads",
+        "To keep memory bounded whatever the file, saml-doctor reads request URLs up to 1 MiB, POST bodies up to 16 MiB and HTML pages up to 8 MiB. A SAML message is a few kilobytes (AWS refuses more than 100,000 base64 characters), so a larger field is skipped; if the sign-in was in it, it is not diagnosed.",
+        "If the sign-in you care about is missing from the report, copy its SAMLResponse from the browser's developer tools and run `saml-doctor diagnose` on it.", None),
     entry(SamlNotBase64, E, Decoding, "The SAMLResponse is not valid base64",
         "The HTTP-POST binding carries the response base64-encoded (then URL-encoded in the form body). A character outside the base64 alphabet means it was damaged in copying or by a proxy.",
         "Copy the whole SAMLResponse value again from the request to https://signin.aws.amazon.com/saml (browser developer tools, Payload tab, \"view source\"), or diagnose the HAR file itself so nothing is lost in copying.", None),

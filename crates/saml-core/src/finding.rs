@@ -95,6 +95,7 @@ codes! {
     MultipleSamlResponses => "multiple_saml_responses",
     HarPostDataMissing => "har_post_data_missing",
     ConnectDirectLogin => "connect_direct_login",
+    HarEntryTooLarge => "har_entry_too_large",
     SamlNotBase64 => "saml_not_base64",
     SamlNotXml => "saml_not_xml",
     SamlNotAResponse => "saml_not_a_response",

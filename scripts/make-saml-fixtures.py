@@ -4,8 +4,9 @@ ADFS emit them, one healthy response per IdP and one per finding code (file name
 must trigger, `<idp>-healthy.*` must trigger no error or warning).
 
 Every response is judged at AT (2 s after the healthy IssueInstant): tests pass `--at AT`.
-Signatures here are shaped like the real thing (algorithms, certificate) but are not valid:
-offline rules read them, signature verification has its own fixtures made by xmlsec1/signxml.
+Signed responses are signed for real with signxml (`pip install signxml`), by a test key per IdP
+kept in tests/fixtures/saml-keys/, so signature verification passes on them; verification itself
+is tested against xmlsec1 and signxml in tests/fixtures/signed/.
 
 Run from the repository root: python3 scripts/make-saml-fixtures.py
 """
@@ -17,46 +18,87 @@ import urllib.parse
 OUT = "tests/fixtures/saml"
 AT = "2024-05-14T09:31:09Z"
 
-# A self-signed certificate (openssl req -x509 -newkey rsa:2048 -subj "/CN=Microsoft Azure Federated SSO Certificate").
-CERT = (
-    "MIIDKTCCAhGgAwIBAgIUQ1m0Vx2n3cRk8mZqg3rK7w0tGZswDQYJKoZIhvcNAQELBQAwNDEyMDAGA1UEAwwpTWljcm9zb2Z0IEF6dXJlIEZl"
-    "ZGVyYXRlZCBTU08gQ2VydGlmaWNhdGUwHhcNMjQwMTE1MTAwMDAwWhcNMjcwMTE1MTAwMDAwWjA0MTIwMAYDVQQDDClNaWNyb3NvZnQgQXp1"
-    "cmUgRmVkZXJhdGVkIFNTTyBDZXJ0aWZpY2F0ZTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAMtXc1hN4Y2cQXJ0b2tlbi1zaGFw"
-    "ZWQtYnV0LW5vdC1hLXJlYWwta2V5LXRoaXMtaXMtYS1maXh0dXJlLWNlcnRpZmljYXRlLWZvci1vZmZsaW5lLXJ1bGVzLW9ubHkAAAAAAAAA"
-    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgMBAAGjUzBRMB0GA1UdDgQWBBQ1d0m5l3xq2kq8y0Yx4mJ0c2VuZGVyMB8GA1Ud"
-    "IwQYMBaAFDV3SbmXfGraSrzLRjHiYnRzZW5kZXIwDwYDVR0TAQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOCAQEAZml4dHVyZQ=="
-)
-SIGVALUE = base64.b64encode(bytes((i * 37 + 11) % 256 for i in range(256))).decode()
-DIGEST = "q5w8Yx0H0mF1c2VkLWFzLWEtZGlnZXN0LXZhbHVl+3A="
+# Filler for encrypted data (opaque bytes; nothing reads them).
+CIPHER = base64.b64encode(bytes((i * 37 + 11) % 256 for i in range(256))).decode()
 
 ACCOUNT = "123456789012"
 INSTANCE = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 
 
 def signature(ref, ns_prefix="", sha1=False):
+    """Where a signature goes: a placeholder that sign() replaces with a real signature. It is
+    always `ds:`-prefixed: signxml mis-signs a default-namespace placeholder."""
+    ns_prefix = ns_prefix or "ds"
+    xmlns = f'xmlns:{ns_prefix}="http://www.w3.org/2000/09/xmldsig#"' if ns_prefix else 'xmlns="http://www.w3.org/2000/09/xmldsig#"'
     p = f"{ns_prefix}:" if ns_prefix else ""
-    xmlns = f' xmlns:{ns_prefix}="http://www.w3.org/2000/09/xmldsig#"' if ns_prefix else ' xmlns="http://www.w3.org/2000/09/xmldsig#"'
-    sig_alg = "http://www.w3.org/2000/09/xmldsig#rsa-sha1" if sha1 else "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-    dig_alg = "http://www.w3.org/2000/09/xmldsig#sha1" if sha1 else "http://www.w3.org/2001/04/xmlenc#sha256"
-    return (
-        f'<{p}Signature{xmlns}><{p}SignedInfo><{p}CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'
-        f'<{p}SignatureMethod Algorithm="{sig_alg}"/><{p}Reference URI="#{ref}"><{p}Transforms>'
-        f'<{p}Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>'
-        f'<{p}Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></{p}Transforms>'
-        f'<{p}DigestMethod Algorithm="{dig_alg}"/><{p}DigestValue>{DIGEST}</{p}DigestValue></{p}Reference></{p}SignedInfo>'
-        f"<{p}SignatureValue>{SIGVALUE}</{p}SignatureValue><{p}KeyInfo><{p}X509Data><{p}X509Certificate>{CERT}"
-        f"</{p}X509Certificate></{p}X509Data></{p}KeyInfo></{p}Signature>"
-    )
+    return f'<{p}Signature {xmlns} Id="{"placeholder-sha1" if sha1 else "placeholder"}"/>'
+
+
+def key_and_cert(idp, cn):
+    """A test signing key per IdP shape, made once and kept (tests/fixtures/saml-keys/)."""
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+    keys = "tests/fixtures/saml-keys"
+    os.makedirs(keys, exist_ok=True)
+    key_path, cert_path = os.path.join(keys, f"{idp}.key"), os.path.join(keys, f"{idp}.crt")
+    if not os.path.exists(key_path):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+        utc = datetime.timezone.utc
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(datetime.datetime(2024, 1, 1, tzinfo=utc))
+                .not_valid_after(datetime.datetime(2034, 1, 1, tzinfo=utc)).sign(key, hashes.SHA256()))
+        open(key_path, "wb").write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        open(cert_path, "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+    return open(key_path, "rb").read(), open(cert_path).read()
+
+
+IDP_CN = {"azure": "Microsoft Azure Federated SSO Certificate", "okta": "contoso.okta.com", "adfs": "ADFS Signing - adfs.corp.example.org"}
+
+
+def sign(xml, idp):
+    """Replaces each signature placeholder with a real enveloped signature (signxml; exclusive
+    c14n; RSA-SHA256, or RSA-SHA1 where the placeholder asks), assertions before the Response."""
+    from lxml import etree
+    from signxml import XMLSigner, methods
+
+    class Signer(XMLSigner):
+        def check_deprecated_methods(self):  # the SHA-1 fixture needs SHA-1
+            pass
+
+    if "placeholder" not in xml:
+        return xml
+    key, cert = key_and_cert(idp, IDP_CN[idp])
+    declaration = xml.startswith("<?xml")
+    root = etree.fromstring(xml.encode())
+    assertions = list(root.iter("{urn:oasis:names:tc:SAML:2.0:assertion}Assertion"))
+    for target in assertions + [root]:
+        ph = target.find("{http://www.w3.org/2000/09/xmldsig#}Signature")
+        if ph is None or not (ph.get("Id") or "").startswith("placeholder"):
+            continue
+        sha1 = ph.get("Id") == "placeholder-sha1"
+        ph.attrib["Id"] = "placeholder"
+        signer = Signer(method=methods.enveloped, signature_algorithm="rsa-sha1" if sha1 else "rsa-sha256",
+                        digest_algorithm="sha1" if sha1 else "sha256", c14n_algorithm="http://www.w3.org/2001/10/xml-exc-c14n#")
+        signed = signer.sign(target, key=key, cert=cert, reference_uri=target.get("ID"))
+        if target is root:
+            root = signed
+        else:
+            target.getparent().replace(target, signed)
+    out = etree.tostring(root).decode()
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + out) if declaration else out
 
 
 def azure(session_name="jane.doe@contoso.com", roles=None, extra_attrs="", issue="2024-05-14T09:31:07.402Z",
-          not_before="2024-05-14T09:26:07.402Z", not_after="2024-05-14T10:31:07.402Z", sha1=False):
+          not_before="2024-05-14T09:26:07.402Z", not_after="2024-05-14T10:31:07.402Z", sha1=False,
+          destination="https://signin.aws.amazon.com/saml"):
     roles = roles or [f"arn:aws:iam::{ACCOUNT}:role/AzureAD_Agent_Role,arn:aws:iam::{ACCOUNT}:saml-provider/AzureAD_Connect_Agent"]
     role_values = "".join(f"<AttributeValue>{r}</AttributeValue>" for r in roles)
     aid = "_8e8dc5f6-9a4b-4f2e-b0d1-3c5a7e9f1b20"
-    return f"""<samlp:Response ID="_2f6c1a9e-4d3b-4c8a-9e7f-5a1b2c3d4e5f" Version="2.0" IssueInstant="{issue}" Destination="https://signin.aws.amazon.com/saml" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">https://sts.windows.net/7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b/</Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><Assertion ID="{aid}" IssueInstant="{issue}" Version="2.0" xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><Issuer>https://sts.windows.net/7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b/</Issuer>{signature(aid, sha1=sha1)}<Subject><NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{session_name}</NameID><SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><SubjectConfirmationData NotOnOrAfter="{not_after}" Recipient="https://signin.aws.amazon.com/saml"/></SubjectConfirmation></Subject><Conditions NotBefore="{not_before}" NotOnOrAfter="{not_after}"><AudienceRestriction><Audience>https://signin.aws.amazon.com/saml#2</Audience></AudienceRestriction></Conditions><AttributeStatement><Attribute Name="http://schemas.microsoft.com/identity/claims/tenantid"><AttributeValue>7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b</AttributeValue></Attribute><Attribute Name="http://schemas.microsoft.com/identity/claims/objectidentifier"><AttributeValue>3e9a0b1c-2d3e-4f5a-6b7c-8d9e0f1a2b3c</AttributeValue></Attribute><Attribute Name="http://schemas.microsoft.com/identity/claims/displayname"><AttributeValue>Jane Doe</AttributeValue></Attribute><Attribute Name="http://schemas.microsoft.com/identity/claims/identityprovider"><AttributeValue>https://sts.windows.net/7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b/</AttributeValue></Attribute><Attribute Name="http://schemas.microsoft.com/claims/authnmethodsreferences"><AttributeValue>http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password</AttributeValue><AttributeValue>http://schemas.microsoft.com/claims/multipleauthn</AttributeValue></Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">{role_values}</Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><AttributeValue>{session_name}</AttributeValue></Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/SessionDuration"><AttributeValue>43200</AttributeValue></Attribute>{extra_attrs}</AttributeStatement><AuthnStatement AuthnInstant="2024-05-14T09:31:05.263Z" SessionIndex="{aid}"><AuthnContext><AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</AuthnContextClassRef></AuthnContext></AuthnStatement></Assertion></samlp:Response>"""
+    return sign(f"""<samlp:Response ID="_2f6c1a9e-4d3b-4c8a-9e7f-5a1b2c3d4e5f" Version="2.0" IssueInstant="{issue}" Destination="{destination}" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">https://sts.windows.net/7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b/</Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><Assertion ID="{aid}" IssueInstant="{issue}" Version="2.0" xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><Issuer>https://sts.windows.net/7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b/</Issuer>{signature(aid, sha1=sha1)}<Subject><NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{session_name}</NameID><SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><SubjectConfirmationData NotOnOrAfter="{not_after}" Recipient="https://signin.aws.amazon.com/saml"/></SubjectConfirmation></Subject><Conditions NotBefore="{not_before}" NotOnOrAfter="{not_after}"><AudienceRestriction><Audience>https://signin.aws.amazon.com/saml#2</Audience></AudienceRestriction></Conditions><AttributeStatement><Attribute Name="http://schemas.microsoft.com/identity/claims/tenantid"><AttributeValue>7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b</AttributeValue></Attribute><Attribute Name="http://schemas.microsoft.com/identity/claims/objectidentifier"><AttributeValue>3e9a0b1c-2d3e-4f5a-6b7c-8d9e0f1a2b3c</AttributeValue></Attribute><Attribute Name="http://schemas.microsoft.com/identity/claims/displayname"><AttributeValue>Jane Doe</AttributeValue></Attribute><Attribute Name="http://schemas.microsoft.com/identity/claims/identityprovider"><AttributeValue>https://sts.windows.net/7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b/</AttributeValue></Attribute><Attribute Name="http://schemas.microsoft.com/claims/authnmethodsreferences"><AttributeValue>http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password</AttributeValue><AttributeValue>http://schemas.microsoft.com/claims/multipleauthn</AttributeValue></Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">{role_values}</Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><AttributeValue>{session_name}</AttributeValue></Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/SessionDuration"><AttributeValue>43200</AttributeValue></Attribute>{extra_attrs}</AttributeStatement><AuthnStatement AuthnInstant="2024-05-14T09:31:05.263Z" SessionIndex="{aid}"><AuthnContext><AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</AuthnContextClassRef></AuthnContext></AuthnStatement></Assertion></samlp:Response>""", "azure")
 
 
 def okta_attr(name, *values):
@@ -80,7 +122,7 @@ def okta(attrs=None, audience="urn:amazon:webservices", recipient="https://signi
     body = ""
     if assertion:
         body = f"""<saml2:Assertion ID="{aid}" IssueInstant="2024-05-14T09:31:07.845Z" Version="2.0" xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"><saml2:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">http://www.okta.com/exk1a2b3c4d5e6f7g8h9</saml2:Issuer>{signature(aid, "ds")}<saml2:Subject><saml2:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">john.smith@example.com</saml2:NameID><saml2:SubjectConfirmation Method="{method}"><saml2:SubjectConfirmationData NotOnOrAfter="2024-05-14T09:36:07.845Z" Recipient="{recipient}"/></saml2:SubjectConfirmation></saml2:Subject><saml2:Conditions NotBefore="2024-05-14T09:26:07.845Z" NotOnOrAfter="2024-05-14T09:36:07.845Z"><saml2:AudienceRestriction><saml2:Audience>{audience}</saml2:Audience></saml2:AudienceRestriction></saml2:Conditions><saml2:AuthnStatement AuthnInstant="2024-05-14T09:31:03.102Z" SessionIndex="{rid}"><saml2:AuthnContext><saml2:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml2:AuthnContextClassRef></saml2:AuthnContext></saml2:AuthnStatement><saml2:AttributeStatement>{''.join(attrs)}</saml2:AttributeStatement></saml2:Assertion>"""
-    return f"""<?xml version="1.0" encoding="UTF-8"?><saml2p:Response Destination="https://signin.aws.amazon.com/saml" ID="{rid}" IssueInstant="2024-05-14T09:31:07.845Z" Version="2.0" xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol"><saml2:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity" xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion">http://www.okta.com/exk1a2b3c4d5e6f7g8h9</saml2:Issuer>{signature(rid, "ds")}<saml2p:Status xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol"><saml2p:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></saml2p:Status>{body}</saml2p:Response>"""
+    return sign(f"""<?xml version="1.0" encoding="UTF-8"?><saml2p:Response Destination="https://signin.aws.amazon.com/saml" ID="{rid}" IssueInstant="2024-05-14T09:31:07.845Z" Version="2.0" xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol"><saml2:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity" xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion">http://www.okta.com/exk1a2b3c4d5e6f7g8h9</saml2:Issuer>{signature(rid, "ds")}<saml2p:Status xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol"><saml2p:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></saml2p:Status>{body}</saml2p:Response>""", "okta")
 
 
 def adfs_attr(name, value):
@@ -99,10 +141,10 @@ def adfs(attrs=None, sha1=False, signed=True, session_not_after="2024-05-14T17:3
     nid = '<NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">CORP\\ppatel</NameID>' if name_id else ""
     sig = signature(aid, "ds", sha1=sha1) if signed else ""
     if encrypted:
-        assertion = f"""<EncryptedAssertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData Type="http://www.w3.org/2001/04/xmlenc#Element" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><e:EncryptedKey xmlns:e="http://www.w3.org/2001/04/xmlenc#"><e:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"/><e:CipherData><e:CipherValue>{SIGVALUE}</e:CipherValue></e:CipherData></e:EncryptedKey></KeyInfo><xenc:CipherData><xenc:CipherValue>{SIGVALUE * 4}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></EncryptedAssertion>"""
+        assertion = f"""<EncryptedAssertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData Type="http://www.w3.org/2001/04/xmlenc#Element" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><e:EncryptedKey xmlns:e="http://www.w3.org/2001/04/xmlenc#"><e:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"/><e:CipherData><e:CipherValue>{CIPHER}</e:CipherValue></e:CipherData></e:EncryptedKey></KeyInfo><xenc:CipherData><xenc:CipherValue>{CIPHER * 4}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></EncryptedAssertion>"""
     else:
         assertion = f"""<Assertion ID="{aid}" IssueInstant="2024-05-14T09:31:07.105Z" Version="2.0" xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><Issuer>http://adfs.corp.example.org/adfs/services/trust</Issuer>{sig}<Subject>{nid}<SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><SubjectConfirmationData NotOnOrAfter="2024-05-14T09:36:07.105Z" Recipient="https://signin.aws.amazon.com/saml"/></SubjectConfirmation></Subject><Conditions NotBefore="2024-05-14T09:31:07.089Z" NotOnOrAfter="2024-05-14T10:31:07.089Z"><AudienceRestriction><Audience>urn:amazon:webservices</Audience></AudienceRestriction></Conditions><AttributeStatement>{''.join(attrs)}</AttributeStatement><AuthnStatement AuthnInstant="2024-05-14T09:31:06.932Z" SessionNotOnOrAfter="{session_not_after}" SessionIndex="{aid}"><AuthnContext><AuthnContextClassRef>urn:federation:authentication:windows</AuthnContextClassRef></AuthnContext></AuthnStatement></Assertion>"""
-    return f"""<samlp:Response ID="_a4b6c8d0-e2f4-4a6b-8c0d-2e4f6a8b0c2d" Version="2.0" IssueInstant="2024-05-14T09:31:07.105Z" Destination="https://signin.aws.amazon.com/saml" Consent="urn:oasis:names:tc:SAML:2.0:consent:unspecified" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">http://adfs.corp.example.org/adfs/services/trust</Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>{assertion}</samlp:Response>"""
+    return sign(f"""<samlp:Response ID="_a4b6c8d0-e2f4-4a6b-8c0d-2e4f6a8b0c2d" Version="2.0" IssueInstant="2024-05-14T09:31:07.105Z" Destination="https://signin.aws.amazon.com/saml" Consent="urn:oasis:names:tc:SAML:2.0:consent:unspecified" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">http://adfs.corp.example.org/adfs/services/trust</Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>{assertion}</samlp:Response>""", "adfs")
 
 
 def b64(xml):
@@ -128,7 +170,7 @@ def fixtures():
     yield "status_not_success.xml", azure_status_error
     yield "assertion_missing.xml", okta(assertion=False)
     yield "assertion_encrypted.xml", adfs(encrypted=True)
-    yield "destination_not_aws.xml", azure().replace('Destination="https://signin.aws.amazon.com/saml"', 'Destination="https://contoso-cc.my.connect.aws/"')
+    yield "destination_not_aws.xml", azure(destination="https://contoso-cc.my.connect.aws/")
     yield "recipient_not_aws.xml", okta(recipient="https://contoso-cc.my.connect.aws/saml")
     yield "audience_not_aws.xml", okta(audience="https://contoso-cc.my.connect.aws")
     yield "name_id_missing.xml", adfs(name_id=False)
@@ -172,7 +214,7 @@ def fixtures():
         adfs_attr("https://aws.amazon.com/SAML/Attributes/Role", f"arn:aws:iam::{ACCOUNT}:role/ADFS-ConnectSupervisor,arn:aws:iam::{ACCOUNT}:saml-provider/ADFS"),
         adfs_attr("https://aws.amazon.com/SAML/Attributes/SourceIdentity", "aws:ppatel"),
     ])
-    yield "saml_schema_invalid.xml", adfs().replace('SessionNotOnOrAfter="2024-05-14T17:31:07.105Z"', 'SessionNotOnOrAfter="14/05/2024 17:31:07"')
+    yield "saml_schema_invalid.xml", adfs(session_not_after="14/05/2024 17:31:07")
     yield "saml_not_a_response.b64", b64('<samlp:AuthnRequest xmlns="urn:oasis:names:tc:SAML:2.0:metadata" ID="id-5c3a1e7b9d" Version="2.0" IssueInstant="2024-05-14T09:31:01Z" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">https://signin.aws.amazon.com/saml</Issuer></samlp:AuthnRequest>')
     # Cut short while copying: the XML stops mid-element.
     yield "saml_not_xml.b64", b64(azure()[:2100])

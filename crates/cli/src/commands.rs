@@ -20,6 +20,10 @@ pub struct DiagnoseArgs {
     /// Amazon Connect checks; a HAR capture carries its own
     #[arg(long, value_name = "URL")]
     relay_state: Option<String>,
+    /// The identity provider's metadata (Azure AD: Federation Metadata XML), to verify
+    /// signatures and the Issuer against what the IAM SAML provider should hold
+    #[arg(long, value_name = "FILE")]
+    metadata: Option<PathBuf>,
     /// Judge time rules at this instant (RFC 3339, e.g. 2024-05-14T09:31:09Z) instead of now;
     /// a HAR capture uses the time each message was sent
     #[arg(long, value_name = "RFC3339")]
@@ -74,13 +78,16 @@ fn as_of(at: Option<&str>) -> Result<AsOf, Failure> {
 pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
     let source = Source::from_arg(args.file.as_deref());
     let mut reader = source.open()?;
-    let given_at = args
-        .at
-        .as_deref()
-        .map(|_| as_of(args.at.as_deref()))
-        .transpose()?;
+    let given_at = args.at.as_deref().map(|at| as_of(Some(at))).transpose()?;
+    let metadata = args.metadata.as_deref().map(read_metadata).transpose()?;
     let diagnosis = match input::sniff(&source, &mut *reader)? {
-        Kind::Har => crate::har_input::diagnose(&source, reader, given_at, args.relay_state)?,
+        Kind::Har => crate::har_input::diagnose(
+            &source,
+            reader,
+            given_at,
+            args.relay_state,
+            metadata.as_ref(),
+        )?,
         Kind::Saml => {
             let bytes = input::read_bounded(&mut *reader, MAX_INPUT_BYTES)?;
             let relay = match args.relay_state {
@@ -91,7 +98,12 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
                 Some(at) => at,
                 None => as_of(None)?,
             };
-            let mut report = saml_core::diagnose(&bytes, at, relay);
+            let ctx = saml_core::Context {
+                as_of: at,
+                relay_state: relay,
+                metadata: metadata.as_ref(),
+            };
+            let mut report = saml_core::diagnose_in(&bytes, &ctx);
             add_account_skips(&mut report);
             Diagnosis::new(
                 source.label(),
@@ -116,6 +128,95 @@ pub fn add_account_skips(report: &mut saml_core::Report) {
             .findings
             .extend(connect_check::skipped(&report.facts, reason));
     }
+}
+
+/// Reads and parses an identity provider's metadata file; failing to is a usage error.
+fn read_metadata(path: &std::path::Path) -> Result<saml_core::metadata::Metadata, Failure> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure(format!("--metadata {}: {e}", path.display())))?;
+    if bytes.len() > 4 << 20 {
+        return Err(Failure(format!(
+            "--metadata {}: {} bytes is not identity-provider metadata (over 4 MiB)",
+            path.display(),
+            bytes.len()
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure(format!("--metadata {}: not UTF-8 text", path.display())))?;
+    saml_core::metadata::parse(&text)
+        .map_err(|e| Failure(format!("--metadata {}: {e}", path.display())))
+}
+
+#[derive(Args)]
+pub struct MetadataArgs {
+    /// An identity provider's SAML metadata (Federation Metadata XML)
+    file: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// `saml-doctor metadata FILE`: what the metadata says, as AWS will read it.
+pub fn metadata(args: MetadataArgs) -> Result<u8, Failure> {
+    let md = read_metadata(&args.file)?;
+    let certs: Vec<Result<saml_core::cert::Certificate, String>> = md
+        .signing_certificates
+        .iter()
+        .map(|c| saml_core::cert::Certificate::from_base64(c).map_err(|e| e.to_string()))
+        .collect();
+    match args.format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = certs
+                .iter()
+                .map(|c| match c {
+                    Ok(c) => serde_json::to_value(c).unwrap_or_default(),
+                    Err(e) => serde_json::json!({ "error": e }),
+                })
+                .collect();
+            let out = serde_json::json!({ "entity_id": md.entity_id, "valid_until": md.valid_until, "signing_certificates": list });
+            crate::outln!(
+                "{}",
+                serde_json::to_string_pretty(&out).map_err(|e| Failure(e.to_string()))?
+            );
+        }
+        Format::Text => {
+            let now = now();
+            crate::outln!("entityID     {}", md.entity_id);
+            match md.valid_until {
+                Some(t) if t < now => {
+                    crate::outln!("validUntil   {t} (passed: AWS refuses expired metadata)")
+                }
+                Some(t) => crate::outln!("validUntil   {t}"),
+                None => crate::outln!("validUntil   (none)"),
+            }
+            crate::outln!(
+                "{} signing certificate{}",
+                certs.len(),
+                if certs.len() == 1 { "" } else { "s" }
+            );
+            for (i, c) in certs.iter().enumerate() {
+                match c {
+                    Ok(c) => {
+                        let state = if c.not_after < now {
+                            " (EXPIRED)"
+                        } else if c.not_after.millis_since(now) < 30 * 86_400_000 {
+                            " (expires within 30 days)"
+                        } else {
+                            ""
+                        };
+                        crate::outln!("\n{}. {}", i + 1, c.subject);
+                        crate::outln!("   serial       {}", c.serial);
+                        crate::outln!("   SHA-256      {}", c.sha256_fingerprint);
+                        crate::outln!("   valid        {} to {}{state}", c.not_before, c.not_after);
+                        crate::outln!("   key          {}", c.key);
+                    }
+                    Err(e) => crate::outln!("\n{}. unreadable: {e}", i + 1),
+                }
+            }
+        }
+    }
+    Ok(u8::from(
+        certs.iter().any(Result::is_err) || certs.is_empty(),
+    ))
 }
 
 fn print(d: &Diagnosis, format: Format, color: ColorChoice) {

@@ -104,6 +104,7 @@ pub fn diagnose(
     reader: Box<dyn BufRead>,
     given_at: Option<AsOf>,
     relay_override: Option<String>,
+    metadata: Option<&saml_core::metadata::Metadata>,
 ) -> Result<Diagnosis, Failure> {
     let capture = match scan(source, reader)? {
         Ok(c) => c,
@@ -128,7 +129,14 @@ pub fn diagnose(
         };
         let at = as_of_for(message, given_at);
         let mut report = match &message.decoded {
-            Ok(decoded) => saml_core::diagnose_decoded(decoded, at, relay),
+            Ok(decoded) => saml_core::diagnose_decoded_in(
+                decoded,
+                &saml_core::Context {
+                    as_of: at,
+                    relay_state: relay,
+                    metadata,
+                },
+            ),
             Err(e) => saml_core::Report {
                 as_of: at,
                 transport: None,

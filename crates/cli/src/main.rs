@@ -30,6 +30,8 @@ enum Command {
     Decode(commands::DecodeArgs),
     /// List the SAML messages found in a HAR capture
     Extract(commands::ExtractArgs),
+    /// Show an identity provider's metadata: entityID, signing certificates, validUntil
+    Metadata(commands::MetadataArgs),
     /// Make a HAR safe to attach to a support case: cookies, tokens, passwords and keys are
     /// replaced by markers; the SAMLResponse stays diagnosable but unusable
     Redact(commands::RedactArgs),
@@ -121,6 +123,7 @@ fn main() -> ExitCode {
         Command::Diagnose(args) => commands::diagnose(args),
         Command::Decode(args) => commands::decode(args),
         Command::Extract(args) => commands::extract(args),
+        Command::Metadata(args) => commands::metadata(args),
         Command::Redact(args) => commands::redact(args),
         Command::Connect(command) => setup::connect(command),
         Command::Explain(args) => setup::explain(args),

@@ -216,7 +216,8 @@ fn facts_block(out: &mut String, report: &Report, style: Style) {
             (false, false) if f.encrypted => "unknown (the assertion is encrypted)",
             (false, false) => "no",
         };
-        rows.push(("Signed", format!("{signed} (signatures are not verified)")));
+        let verification = f.signature.clone().unwrap_or_else(|| "not verified".into());
+        rows.push(("Signed", format!("{signed}: {verification}")));
     }
     if let Some(relay) = &f.relay_state {
         let connect = f

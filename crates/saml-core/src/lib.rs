@@ -18,9 +18,15 @@
 #![forbid(unsafe_code)]
 
 pub mod aws;
+pub mod c14n;
 mod catalogue;
+#[cfg(feature = "signatures")]
+pub mod cert;
 pub mod decode;
+#[cfg(feature = "signatures")]
+pub mod dsig;
 pub mod finding;
+pub mod metadata;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -28,6 +34,9 @@ pub mod time;
 pub mod xml;
 
 pub use finding::{Area, Code, CodeInfo, Evidence, Finding, Severity};
-pub use report::{diagnose, diagnose_decoded, diagnose_xml, Facts, IdpKind, Report};
+pub use report::{
+    diagnose, diagnose_decoded, diagnose_decoded_in, diagnose_in, diagnose_xml, diagnose_xml_in,
+    Context, Facts, IdpKind, Report,
+};
 pub use rules::RelayStateInput;
 pub use time::{AsOf, AsOfSource, Timestamp};

@@ -183,16 +183,18 @@ impl Assertion {
 
 /// Parses a SAML message's XML.
 pub fn parse(xml: &str) -> Result<Message, XmlError> {
-    let root = xml::parse(xml, xml::Limits::default())?;
+    Ok(from_root(&xml::parse(xml, xml::Limits::default())?))
+}
+
+/// Reads a SAML message from an already parsed tree.
+pub fn from_root(root: &Element) -> Message {
     if !root.is(NS_PROTOCOL, "Response") {
-        return Ok(Message::Other {
+        return Message::Other {
             element: root.local.clone(),
             namespace: root.namespace.clone(),
-        });
+        };
     }
-    Ok(Message::Response(Box::new(
-        Reader::default().response(&root),
-    )))
+    Message::Response(Box::new(Reader::default().response(root)))
 }
 
 #[derive(Default)]

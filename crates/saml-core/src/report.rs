@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::aws::{ConnectRelayState, RolePair};
 use crate::decode::{self, Decoded, Transport, AWS_MAX_ENCODED_CHARS};
 use crate::finding::{Code, Finding, Severity};
+use crate::metadata::Metadata;
 use crate::model::{self, Message, Response};
 use crate::rules::{
     self, RelayStateInput, ATTR_ROLE, ATTR_ROLE_CN, ATTR_ROLE_SESSION_NAME, ATTR_SESSION_DURATION,
@@ -94,6 +95,8 @@ pub struct Facts {
     pub relay_state: Option<String>,
     pub connect: Option<ConnectRelayState>,
     pub encoded_chars: Option<usize>,
+    /// What signature verification found, in one line.
+    pub signature: Option<String>,
 }
 
 impl Facts {
@@ -195,15 +198,46 @@ impl Report {
     }
 }
 
+/// What a diagnosis is judged against.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    pub as_of: AsOf,
+    pub relay_state: RelayStateInput,
+    /// The identity provider's metadata, to verify signatures and the Issuer against.
+    pub metadata: Option<&'a Metadata>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(as_of: AsOf) -> Self {
+        Self {
+            as_of,
+            relay_state: RelayStateInput::Unknown,
+            metadata: None,
+        }
+    }
+}
+
 /// Decodes `input` (anything `decode::decode` accepts) and diagnoses it.
 ///
 /// A RelayState found in the input itself (a pasted form body) is used when `relay_state`
 /// is `Unknown`.
 pub fn diagnose(input: &[u8], as_of: AsOf, relay_state: RelayStateInput) -> Report {
-    match decode::decode(input) {
-        Ok(decoded) => diagnose_decoded(&decoded, as_of, relay_state),
-        Err(e) => Report {
+    diagnose_in(
+        input,
+        &Context {
             as_of,
+            relay_state,
+            metadata: None,
+        },
+    )
+}
+
+/// [`diagnose`] with every input a diagnosis can use.
+pub fn diagnose_in(input: &[u8], ctx: &Context) -> Report {
+    match decode::decode(input) {
+        Ok(decoded) => diagnose_decoded_in(&decoded, ctx),
+        Err(e) => Report {
+            as_of: ctx.as_of,
             transport: None,
             facts: Facts::default(),
             findings: vec![Finding::new(e.code(), e.to_string())],
@@ -214,12 +248,29 @@ pub fn diagnose(input: &[u8], as_of: AsOf, relay_state: RelayStateInput) -> Repo
 
 /// Diagnoses an already decoded message.
 pub fn diagnose_decoded(decoded: &Decoded, as_of: AsOf, relay_state: RelayStateInput) -> Report {
-    let relay_state = match (relay_state, &decoded.relay_state) {
+    diagnose_decoded_in(
+        decoded,
+        &Context {
+            as_of,
+            relay_state,
+            metadata: None,
+        },
+    )
+}
+
+pub fn diagnose_decoded_in(decoded: &Decoded, ctx: &Context) -> Report {
+    let relay_state = match (&ctx.relay_state, &decoded.relay_state) {
         (RelayStateInput::Unknown, Some(found)) => RelayStateInput::Present(found.clone()),
         (RelayStateInput::Unknown, None) if decoded.field.is_some() => RelayStateInput::Absent,
-        (given, _) => given,
+        (given, _) => given.clone(),
     };
-    let mut report = diagnose_xml(&decoded.xml, as_of, relay_state);
+    let mut report = diagnose_xml_in(
+        &decoded.xml,
+        &Context {
+            relay_state,
+            ..ctx.clone()
+        },
+    );
     report.transport = Some(decoded.transport.clone());
     report.facts.encoded_chars = decoded.encoded_chars;
     if let Some(chars) = decoded.encoded_chars.filter(|c| *c > AWS_MAX_ENCODED_CHARS) {
@@ -235,6 +286,18 @@ pub fn diagnose_decoded(decoded: &Decoded, as_of: AsOf, relay_state: RelayStateI
 
 /// Diagnoses the XML of a message.
 pub fn diagnose_xml(xml: &str, as_of: AsOf, relay_state: RelayStateInput) -> Report {
+    diagnose_xml_in(
+        xml,
+        &Context {
+            as_of,
+            relay_state,
+            metadata: None,
+        },
+    )
+}
+
+pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
+    let as_of = ctx.as_of;
     let mut report = Report {
         as_of,
         transport: None,
@@ -242,11 +305,17 @@ pub fn diagnose_xml(xml: &str, as_of: AsOf, relay_state: RelayStateInput) -> Rep
         findings: Vec::new(),
         message: None,
     };
-    match model::parse(xml) {
-        Err(e) => report
-            .findings
-            .push(Finding::new(Code::SamlNotXml, e.to_string())),
-        Ok(Message::Other { element, namespace }) => {
+    let root = match crate::xml::parse(xml, crate::xml::Limits::default()) {
+        Ok(root) => root,
+        Err(e) => {
+            report
+                .findings
+                .push(Finding::new(Code::SamlNotXml, e.to_string()));
+            return report;
+        }
+    };
+    match model::from_root(&root) {
+        Message::Other { element, namespace } => {
             let what = match namespace.as_deref() {
                 Some(model::NS_PROTOCOL) => format!("a SAML {element}"),
                 Some(ns) => format!("an XML {element} element in the namespace {ns}"),
@@ -261,13 +330,16 @@ pub fn diagnose_xml(xml: &str, as_of: AsOf, relay_state: RelayStateInput) -> Rep
             );
             report.message = Some(Message::Other { element, namespace });
         }
-        Ok(Message::Response(response)) => {
+        Message::Response(response) => {
             report.facts = Facts::of(&response);
             report.findings = rules::check_response(&response, &as_of);
             report
                 .findings
-                .extend(rules::check_relay_state(&relay_state));
-            if let RelayStateInput::Present(url) = &relay_state {
+                .extend(signature_findings(&root, ctx, &mut report.facts));
+            report
+                .findings
+                .extend(rules::check_relay_state(&ctx.relay_state));
+            if let RelayStateInput::Present(url) = &ctx.relay_state {
                 report.facts.relay_state = Some(url.clone());
                 report.facts.connect = ConnectRelayState::parse(url).ok();
             }
@@ -276,4 +348,23 @@ pub fn diagnose_xml(xml: &str, as_of: AsOf, relay_state: RelayStateInput) -> Rep
     }
     report.findings.sort_by_key(|f| f.severity);
     report
+}
+
+#[cfg(feature = "signatures")]
+fn signature_findings(
+    root: &crate::xml::Element,
+    ctx: &Context,
+    facts: &mut Facts,
+) -> Vec<Finding> {
+    let (findings, summary) = crate::dsig::check(root, ctx.metadata, &ctx.as_of);
+    facts.signature = summary;
+    findings
+}
+
+#[cfg(not(feature = "signatures"))]
+fn signature_findings(_: &crate::xml::Element, _: &Context, _: &mut Facts) -> Vec<Finding> {
+    vec![Finding::skipped(
+        "signature verification",
+        "saml-core was built without its `signatures` feature",
+    )]
 }

@@ -249,7 +249,10 @@ pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
                 close(element, &mut stack, &mut root);
             }
             Event::Text(text) => {
-                let text = text.unescape().map_err(|e| syntax(&reader, &e))?;
+                // XML 1.0 §2.11: line ends are normalized before anything else sees the text
+                // (canonical XML and so signatures depend on it); `&#xD;` survives as \r.
+                let raw = normalize_line_ends(&text);
+                let text = quick_xml::escape::unescape(&raw).map_err(|e| syntax(&reader, &e))?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Text(text.into_owned())),
                     None if text.trim().is_empty() => {}
@@ -290,6 +293,28 @@ pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
     root.ok_or(XmlError::NoRoot)
 }
 
+/// XML 1.0 Name (approximated on the ASCII range, which is where it matters here): a letter, `_`
+/// or `:` first, then letters, digits, `.`, `-`, `_`, `:`; any non-ASCII character is accepted.
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let start_ok = first.is_ascii_alphabetic() || first == '_' || first == ':' || !first.is_ascii();
+    start_ok
+        && chars.all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':') || !c.is_ascii()
+        })
+}
+
+fn normalize_line_ends(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    if !text.contains('\r') {
+        return text.into_owned();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
 fn close(element: Element, stack: &mut [Element], root: &mut Option<Element>) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(Node::Element(element)),
@@ -309,6 +334,11 @@ fn element(
     limits: Limits,
 ) -> Result<Element, ElementError> {
     let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+    if !is_xml_name(&name) {
+        return Err(ElementError::Syntax(format!(
+            "`<{name}` is not a valid element name"
+        )));
+    }
     let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
     let namespace = namespace.map_err(ElementError::Syntax)?;
     let mut namespace_decls = Vec::new();
@@ -320,11 +350,28 @@ fn element(
             }));
         }
         let attr = attr.map_err(|e| ElementError::Syntax(e.to_string()))?;
-        let value = attr
-            .unescape_value()
+        // XML 1.0 §3.3.3: literal white space in an attribute value is read as a space, while
+        // character references (`&#xA;`) keep their character.
+        let raw: String = normalize_line_ends(&attr.value)
+            .chars()
+            .map(|c| {
+                if matches!(c, '\t' | '\n' | '\r') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let value = quick_xml::escape::unescape(&raw)
             .map_err(|e| ElementError::Syntax(e.to_string()))?
             .into_owned();
         let key = attr.key.as_ref();
+        if !is_xml_name(&String::from_utf8_lossy(key)) {
+            return Err(ElementError::Syntax(format!(
+                "`{}` is not a valid attribute name",
+                String::from_utf8_lossy(key)
+            )));
+        }
         if key == b"xmlns" {
             namespace_decls.push((String::new(), value));
             continue;
@@ -438,6 +485,17 @@ mod tests {
                 "{doc:?} should be refused"
             );
         }
+    }
+
+    #[test]
+    fn normalizes_line_ends_and_attribute_white_space() {
+        let root = parse(
+            "<r a=\"x\r\ny\tz&#xA;\">1\r\n2\r3&#xD;</r>",
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(root.attr("a"), Some("x y z\n"));
+        assert_eq!(root.text(), "1\n2\n3\r");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod account;
+pub mod checks;
 pub mod policy;
 pub mod setup;
 

@@ -224,6 +224,8 @@ fn html_attr(tag: &[u8], name: &[u8]) -> Option<String> {
             }
             i += 1;
         }
+        // An unclosed quote runs to the end: never index past it.
+        i = i.min(tag.len());
         let name_start = i;
         while i < tag.len()
             && (tag[i].is_ascii_alphanumeric() || matches!(tag[i], b'-' | b'_' | b':'))
@@ -249,7 +251,7 @@ fn html_attr(tag: &[u8], name: &[u8]) -> Option<String> {
                 .position(|&b| b == q)
                 .map(|p| s + p)
                 .unwrap_or(tag.len());
-            i = e + 1;
+            i = (e + 1).min(tag.len());
             &tag[s..e]
         } else {
             let s = i;
@@ -385,6 +387,17 @@ mod tests {
         assert_eq!(found[0].field, MessageField::SamlRequest);
         assert_eq!(found[0].kind, LocationKind::RedirectQuery);
         assert_eq!(found[0].relay_state.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn unclosed_quotes_in_a_tag() {
+        // Found by the fuzzer: an unclosed quote ran the index past the end of the tag.
+        assert_eq!(html_attr(b"x \"", b"name"), None);
+        assert_eq!(
+            html_attr(b"input name=\"SAMLResponse\" value=\"abc", b"value").as_deref(),
+            Some("abc")
+        );
+        assert!(find_in_html(b"<form SAML><input name='SAMLResponse' value='x>", None).len() <= 1);
     }
 
     #[test]

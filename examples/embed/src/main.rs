@@ -74,9 +74,19 @@ fn main() -> ExitCode {
     {
         println!("=> map RoleSessionName from user.mail in the identity provider");
     }
-    // Or use the one-call form, which also turns decoding errors into findings.
+    // Or use the one-call form, which also turns decoding errors into findings and verifies
+    // signatures (against the certificate the response carries, or given metadata).
     let report = saml_core::diagnose(&bytes, as_of, RelayStateInput::Unknown);
-    assert_eq!(report.findings.len(), findings.len());
+    for f in &findings {
+        assert!(
+            report.codes().contains(&f.code),
+            "the one-call form finds {} too",
+            f.code
+        );
+    }
+    if let Some(signature) = &report.facts.signature {
+        println!("signature: {signature}");
+    }
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

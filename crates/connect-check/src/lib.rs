@@ -9,6 +9,7 @@
 pub mod account;
 pub mod checks;
 pub mod policy;
+pub mod sdk;
 pub mod setup;
 
 use saml_core::{Facts, Finding};

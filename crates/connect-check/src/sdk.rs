@@ -1,0 +1,368 @@
+//! The [`Account`] of a real AWS account, through the AWS SDK for Rust, on aws-config's standard
+//! chain (profiles, SSO, environment, IMDS, `AWS_ENDPOINT_URL_IAM`/`_CONNECT` overrides).
+//! Throttling is retried by the SDK (standard retry mode); every other service error is mapped
+//! to "does not exist", "denied to the checker" or "failed", never to a panic.
+
+use aws_config::{BehaviorVersion, Region as SdkRegion, SdkConfig};
+use aws_sdk_connect::error::ProvideErrorMetadata;
+use aws_sdk_connect::types::{StringComparisonType, StringCondition, UserSearchCriteria};
+use saml_core::decode::percent_decode;
+
+use crate::account::{
+    AccessError, AccessResult, Account, Instance, Match, PolicyDocument, Role, SamlProvider, User,
+    UserPage,
+};
+
+/// Loads the AWS configuration the way the AWS CLI does, with `--profile`/`--region` when given.
+pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = region {
+        loader = loader.region(SdkRegion::new(r.to_owned()));
+    }
+    loader.load().await
+}
+
+/// Checks that credentials can be had at all, so that "no credentials" is one clear line.
+pub async fn check_credentials(config: &SdkConfig) -> Result<(), String> {
+    let provider = config
+        .credentials_provider()
+        .ok_or("no AWS credentials provider is configured")?;
+    aws_credential_types::provider::ProvideCredentials::provide_credentials(&provider)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("no AWS credentials could be loaded ({e}); set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"))
+}
+
+/// Amazon Connect in the instance's region, and IAM.
+pub struct SdkAccount {
+    pub connect: aws_sdk_connect::Client,
+    pub iam: aws_sdk_iam::Client,
+}
+
+impl SdkAccount {
+    /// Clients from `config`; Connect in `connect_region` (the instance's), which may differ from
+    /// the profile's.
+    pub fn new(config: &SdkConfig, connect_region: Option<&str>) -> Self {
+        let mut connect = aws_sdk_connect::config::Builder::from(config);
+        if let Some(r) = connect_region {
+            connect = connect.region(SdkRegion::new(r.to_owned()));
+        }
+        Self {
+            connect: aws_sdk_connect::Client::from_conf(connect.build()),
+            iam: aws_sdk_iam::Client::new(config),
+        }
+    }
+}
+
+/// What a service error means to the checks.
+enum Failure {
+    NotFound,
+    Access(AccessError),
+}
+
+/// Classifies an SDK error. `not_found` recognizes the operation's modeled "does not exist"
+/// error (whose metadata may carry no code).
+fn classify<E, R>(
+    action: &'static str,
+    err: aws_sdk_connect::error::SdkError<E, R>,
+    not_found: fn(&E) -> bool,
+) -> Failure
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    if err.as_service_error().is_some_and(not_found) {
+        return Failure::NotFound;
+    }
+    let code = err.code().unwrap_or_default().to_owned();
+    match code.as_str() {
+        "ResourceNotFoundException" | "NoSuchEntity" | "NoSuchEntityException" => Failure::NotFound,
+        "AccessDenied"
+        | "AccessDeniedException"
+        | "UnauthorizedOperation"
+        | "UnrecognizedClientException"
+        | "InvalidClientTokenId" => Failure::Access(AccessError::Denied { action }),
+        "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "LimitExceeded" => {
+            Failure::Access(AccessError::Throttled { action })
+        }
+        _ => {
+            let message = match err.message() {
+                Some(m) if !code.is_empty() => format!("{code}: {m}"),
+                _ => aws_smithy_types::error::display::DisplayErrorContext(&err).to_string(),
+            };
+            Failure::Access(AccessError::Failed { action, message })
+        }
+    }
+}
+
+/// A call whose "not found" is an answer (`None`).
+fn optional<T>(r: Result<T, Failure>) -> AccessResult<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(Failure::NotFound) => Ok(None),
+        Err(Failure::Access(e)) => Err(e),
+    }
+}
+
+/// A call whose "not found" is a failure.
+fn required<T>(action: &'static str, r: Result<T, Failure>) -> AccessResult<T> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(Failure::NotFound) => Err(AccessError::Failed {
+            action,
+            message: "not found".into(),
+        }),
+        Err(Failure::Access(e)) => Err(e),
+    }
+}
+
+/// IAM returns policy documents URL-encoded.
+fn decode_document(doc: &str) -> String {
+    String::from_utf8_lossy(&percent_decode(doc.as_bytes(), false)).into_owned()
+}
+
+impl Account for SdkAccount {
+    async fn describe_instance(&self, instance_id: &str) -> AccessResult<Option<Instance>> {
+        const ACTION: &str = "connect:DescribeInstance";
+        let out = self
+            .connect
+            .describe_instance()
+            .instance_id(instance_id)
+            .send()
+            .await
+            .map_err(|e| classify(ACTION, e, |e| e.is_resource_not_found_exception()));
+        let out = optional(out)?;
+        Ok(out.and_then(|o| o.instance().cloned()).map(|i| Instance {
+            arn: i.arn().unwrap_or_default().to_owned(),
+            identity_management_type: i
+                .identity_management_type()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default(),
+            status: i
+                .instance_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            alias: i.instance_alias().map(str::to_owned),
+        }))
+    }
+
+    async fn search_users(
+        &self,
+        instance_id: &str,
+        username: &str,
+        how: Match,
+        next_token: Option<String>,
+    ) -> AccessResult<UserPage> {
+        const ACTION: &str = "connect:SearchUsers";
+        let comparison = match how {
+            Match::Exact => StringComparisonType::Exact,
+            Match::Contains => StringComparisonType::Contains,
+        };
+        let criteria = UserSearchCriteria::builder()
+            .string_condition(
+                StringCondition::builder()
+                    .field_name("Username")
+                    .value(username)
+                    .comparison_type(comparison)
+                    .build(),
+            )
+            .build();
+        let out = self
+            .connect
+            .search_users()
+            .instance_id(instance_id)
+            .search_criteria(criteria)
+            .max_results(500)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|e| classify(ACTION, e, |_| false));
+        let out = required(ACTION, out)?;
+        Ok(UserPage {
+            users: out
+                .users()
+                .iter()
+                .map(|u| User {
+                    username: u.username().unwrap_or_default().to_owned(),
+                    id: u.id().unwrap_or_default().to_owned(),
+                })
+                .collect(),
+            next_token: out.next_token().map(str::to_owned),
+        })
+    }
+
+    async fn saml_provider(&self, arn: &str) -> AccessResult<Option<SamlProvider>> {
+        const ACTION: &str = "iam:GetSAMLProvider";
+        let out = self
+            .iam
+            .get_saml_provider()
+            .saml_provider_arn(arn)
+            .send()
+            .await
+            .map_err(|e| classify(ACTION, e, |e| e.is_no_such_entity_exception()));
+        Ok(optional(out)?.map(|o| SamlProvider {
+            metadata_document: o.saml_metadata_document().unwrap_or_default().to_owned(),
+            valid_until: o
+                .valid_until()
+                .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
+        }))
+    }
+
+    async fn role(&self, name: &str) -> AccessResult<Option<Role>> {
+        const ACTION: &str = "iam:GetRole";
+        let out = self
+            .iam
+            .get_role()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(|e| classify(ACTION, e, |e| e.is_no_such_entity_exception()));
+        Ok(optional(out)?
+            .and_then(|o| o.role().cloned())
+            .map(|r| Role {
+                arn: r.arn().to_owned(),
+                role_id: r.role_id().to_owned(),
+                trust_policy: decode_document(r.assume_role_policy_document().unwrap_or_default()),
+                max_session_duration: r
+                    .max_session_duration()
+                    .and_then(|d| u32::try_from(d).ok())
+                    .unwrap_or(3600),
+            }))
+    }
+
+    async fn inline_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>> {
+        let mut names = Vec::new();
+        let mut marker = None;
+        loop {
+            const ACTION: &str = "iam:ListRolePolicies";
+            let out = self
+                .iam
+                .list_role_policies()
+                .role_name(role_name)
+                .set_marker(marker.clone())
+                .send()
+                .await
+                .map_err(|e| classify(ACTION, e, |_| false));
+            let out = required(ACTION, out)?;
+            names.extend(out.policy_names().iter().cloned());
+            match out.marker().filter(|_| out.is_truncated()) {
+                Some(m) => marker = Some(m.to_owned()),
+                None => break,
+            }
+        }
+        let mut docs = Vec::new();
+        for name in names {
+            const ACTION: &str = "iam:GetRolePolicy";
+            let out = self
+                .iam
+                .get_role_policy()
+                .role_name(role_name)
+                .policy_name(&name)
+                .send()
+                .await
+                .map_err(|e| classify(ACTION, e, |_| false));
+            let out = required(ACTION, out)?;
+            docs.push(PolicyDocument {
+                name: format!("inline policy {name}"),
+                document: decode_document(out.policy_document()),
+            });
+        }
+        Ok(docs)
+    }
+
+    async fn attached_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>> {
+        let mut arns = Vec::new();
+        let mut marker = None;
+        loop {
+            const ACTION: &str = "iam:ListAttachedRolePolicies";
+            let out = self
+                .iam
+                .list_attached_role_policies()
+                .role_name(role_name)
+                .set_marker(marker.clone())
+                .send()
+                .await
+                .map_err(|e| classify(ACTION, e, |_| false));
+            let out = required(ACTION, out)?;
+            arns.extend(
+                out.attached_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_owned)),
+            );
+            match out.marker().filter(|_| out.is_truncated()) {
+                Some(m) => marker = Some(m.to_owned()),
+                None => break,
+            }
+        }
+        let mut docs = Vec::new();
+        for arn in arns {
+            const GET_POLICY: &str = "iam:GetPolicy";
+            let policy = self
+                .iam
+                .get_policy()
+                .policy_arn(&arn)
+                .send()
+                .await
+                .map_err(|e| classify(GET_POLICY, e, |_| false));
+            let policy = required(GET_POLICY, policy)?;
+            let version = policy
+                .policy()
+                .and_then(|p| p.default_version_id())
+                .unwrap_or("v1")
+                .to_owned();
+            const GET_VERSION: &str = "iam:GetPolicyVersion";
+            let out = self
+                .iam
+                .get_policy_version()
+                .policy_arn(&arn)
+                .version_id(version)
+                .send()
+                .await
+                .map_err(|e| classify(GET_VERSION, e, |_| false));
+            let out = required(GET_VERSION, out)?;
+            let document = out
+                .policy_version()
+                .and_then(|v| v.document())
+                .map(decode_document)
+                .unwrap_or_default();
+            docs.push(PolicyDocument {
+                name: format!("managed policy {arn}"),
+                document,
+            });
+        }
+        Ok(docs)
+    }
+}
+
+/// The least-privilege policy the checker needs: read-only, never `connect:Get*` (which
+/// includes GetFederationToken, a live sign-in token).
+pub fn checker_policy() -> serde_json::Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SamlDoctorConnectReadOnly",
+                "Effect": "Allow",
+                "Action": ["connect:DescribeInstance", "connect:SearchUsers"],
+                "Resource": "*"
+            },
+            {
+                "Sid": "SamlDoctorIamReadOnly",
+                "Effect": "Allow",
+                "Action": [
+                    "iam:GetSAMLProvider",
+                    "iam:GetRole",
+                    "iam:ListRolePolicies",
+                    "iam:GetRolePolicy",
+                    "iam:ListAttachedRolePolicies",
+                    "iam:GetPolicy",
+                    "iam:GetPolicyVersion"
+                ],
+                "Resource": "*"
+            }
+        ]
+    })
+}

@@ -1,0 +1,402 @@
+//! The SDK adapter on recorded responses (aws-smithy-mocks): what each service answer means to
+//! the checks, pagination, AccessDenied on the checker's own calls, and throttling retried by
+//! the SDK. No AWS account is used.
+
+use aws_sdk_connect::operation::describe_instance::{
+    DescribeInstanceError, DescribeInstanceOutput,
+};
+use aws_sdk_connect::operation::search_users::{SearchUsersError, SearchUsersOutput};
+use aws_sdk_connect::types::{DirectoryType, Instance as ConnectInstance, UserSearchSummary};
+use aws_sdk_iam::operation::get_policy::GetPolicyOutput;
+use aws_sdk_iam::operation::get_policy_version::GetPolicyVersionOutput;
+use aws_sdk_iam::operation::get_role::{GetRoleError, GetRoleOutput};
+use aws_sdk_iam::operation::get_role_policy::GetRolePolicyOutput;
+use aws_sdk_iam::operation::get_saml_provider::GetSamlProviderOutput;
+use aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesOutput;
+use aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput;
+use aws_sdk_iam::types::{AttachedPolicy, Policy as IamPolicy, PolicyVersion, Role as IamRole};
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use aws_smithy_types::error::ErrorMetadata;
+use connect_check::account::{AccessError, Account, Match};
+use connect_check::sdk::SdkAccount;
+
+const INSTANCE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+fn account(connect: &[&Rule], iam: &[&Rule]) -> SdkAccount {
+    SdkAccount {
+        connect: mock_client!(aws_sdk_connect, RuleMode::MatchAny, connect),
+        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam),
+    }
+}
+
+fn user(name: &str) -> UserSearchSummary {
+    UserSearchSummary::builder()
+        .username(name)
+        .id(format!("id-{name}"))
+        .build()
+}
+
+#[tokio::test]
+async fn describe_instance_answers_and_not_found() {
+    let saml = mock!(aws_sdk_connect::Client::describe_instance)
+        .match_requests(|r| r.instance_id() == Some(INSTANCE))
+        .then_output(|| {
+            DescribeInstanceOutput::builder()
+                .instance(
+                    ConnectInstance::builder()
+                        .arn(format!(
+                            "arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}"
+                        ))
+                        .identity_management_type(DirectoryType::Saml)
+                        .instance_alias("contoso-cc")
+                        .build(),
+                )
+                .build()
+        });
+    let missing = mock!(aws_sdk_connect::Client::describe_instance)
+        .match_requests(|r| r.instance_id() != Some(INSTANCE))
+        .then_error(|| {
+            DescribeInstanceError::ResourceNotFoundException(
+                aws_sdk_connect::types::error::ResourceNotFoundException::builder()
+                    .message("no such instance")
+                    .build(),
+            )
+        });
+    let a = account(&[&saml, &missing], &[]);
+    let i = a.describe_instance(INSTANCE).await.unwrap().unwrap();
+    assert_eq!(i.identity_management_type, "SAML");
+    assert_eq!(i.alias.as_deref(), Some("contoso-cc"));
+    assert_eq!(
+        a.describe_instance("ffffffff-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
+async fn search_users_pages_and_exact_matching() {
+    let page1 = mock!(aws_sdk_connect::Client::search_users)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| {
+            SearchUsersOutput::builder()
+                .users(user("jane.doe@contoso.com.old"))
+                .next_token("t2")
+                .build()
+        });
+    let page2 = mock!(aws_sdk_connect::Client::search_users)
+        .match_requests(|r| r.next_token() == Some("t2"))
+        .then_output(|| {
+            SearchUsersOutput::builder()
+                .users(user("Jane.Doe@Contoso.com"))
+                .build()
+        });
+    let a = account(&[&page1, &page2], &[]);
+    let first = a
+        .search_users(INSTANCE, "jane.doe@contoso.com", Match::Contains, None)
+        .await
+        .unwrap();
+    assert_eq!(first.next_token.as_deref(), Some("t2"));
+    let second = a
+        .search_users(
+            INSTANCE,
+            "jane.doe@contoso.com",
+            Match::Contains,
+            first.next_token,
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.users[0].username, "Jane.Doe@Contoso.com");
+    assert_eq!((page1.num_calls(), page2.num_calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn case_mismatch_through_the_sdk() {
+    use connect_check::checks::{run, Input, InstanceTarget};
+    use saml_core::aws::{InstanceId, Region};
+    let exact = mock!(aws_sdk_connect::Client::search_users)
+        .match_requests(|r| {
+            r.search_criteria()
+                .and_then(|c| c.string_condition())
+                .and_then(|s| s.comparison_type())
+                == Some(&aws_sdk_connect::types::StringComparisonType::Exact)
+        })
+        .then_output(|| SearchUsersOutput::builder().build());
+    let contains = mock!(aws_sdk_connect::Client::search_users)
+        .match_requests(|r| {
+            r.search_criteria()
+                .and_then(|c| c.string_condition())
+                .and_then(|s| s.comparison_type())
+                == Some(&aws_sdk_connect::types::StringComparisonType::Contains)
+        })
+        .then_output(|| {
+            SearchUsersOutput::builder()
+                .users(user("Jane.Doe@Contoso.com"))
+                .build()
+        });
+    let instance = mock!(aws_sdk_connect::Client::describe_instance).then_output(|| {
+        DescribeInstanceOutput::builder()
+            .instance(
+                ConnectInstance::builder()
+                    .arn("arn")
+                    .identity_management_type(DirectoryType::Saml)
+                    .build(),
+            )
+            .build()
+    });
+    let a = account(&[&exact, &contains, &instance], &[]);
+    let input = Input {
+        role_session_name: Some("jane.doe@contoso.com".into()),
+        instance: Some(InstanceTarget {
+            region: Region::parse("us-east-1").unwrap(),
+            instance_id: InstanceId::parse(INSTANCE).unwrap(),
+        }),
+        ..Input::default()
+    };
+    let at = saml_core::AsOf {
+        instant: saml_core::Timestamp::from_unix_seconds(1_800_000_000),
+        source: saml_core::AsOfSource::Given,
+    };
+    let findings = run(&a, &input, &at).await;
+    let f = findings
+        .iter()
+        .find(|f| f.code == saml_core::Code::ConnectUserCaseMismatch)
+        .expect("case mismatch");
+    assert_eq!(
+        f.evidence.get("connect_username"),
+        Some("Jane.Doe@Contoso.com")
+    );
+    assert_eq!((exact.num_calls(), contains.num_calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn access_denied_names_the_permission() {
+    let denied = mock!(aws_sdk_connect::Client::search_users).then_error(|| {
+        SearchUsersError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDeniedException")
+                .message("not authorized to perform connect:SearchUsers")
+                .build(),
+        )
+    });
+    let iam_denied = mock!(aws_sdk_iam::Client::get_role).then_error(|| {
+        GetRoleError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDenied")
+                .message("User is not authorized to perform: iam:GetRole")
+                .build(),
+        )
+    });
+    let a = account(&[&denied], &[&iam_denied]);
+    assert_eq!(
+        a.search_users(INSTANCE, "x", Match::Exact, None)
+            .await
+            .unwrap_err(),
+        AccessError::Denied {
+            action: "connect:SearchUsers"
+        }
+    );
+    assert_eq!(
+        a.role("R").await.unwrap_err(),
+        AccessError::Denied {
+            action: "iam:GetRole"
+        }
+    );
+}
+
+#[tokio::test]
+async fn throttling_is_retried_by_the_sdk() {
+    let throttled_then_ok = mock!(aws_sdk_connect::Client::search_users)
+        .sequence()
+        .error(|| {
+            SearchUsersError::generic(
+                ErrorMetadata::builder()
+                    .code("ThrottlingException")
+                    .message("Rate exceeded")
+                    .build(),
+            )
+        })
+        .output(|| {
+            SearchUsersOutput::builder()
+                .users(user("jane.doe@contoso.com"))
+                .build()
+        })
+        .build();
+    let connect = mock_client!(
+        aws_sdk_connect,
+        RuleMode::Sequential,
+        &[&throttled_then_ok],
+        |b| {
+            b.retry_config(
+                aws_sdk_connect::config::retry::RetryConfig::standard().with_max_attempts(3),
+            )
+        }
+    );
+    let a = SdkAccount {
+        connect,
+        iam: mock_client!(aws_sdk_iam, &[]),
+    };
+    let page = a
+        .search_users(INSTANCE, "jane.doe@contoso.com", Match::Exact, None)
+        .await
+        .expect("retried after throttling");
+    assert_eq!(page.users.len(), 1);
+    assert_eq!(throttled_then_ok.num_calls(), 2);
+    // Throttled on every attempt: reported as throttling, not as a crash.
+    let always = mock!(aws_sdk_connect::Client::search_users).then_error(|| {
+        SearchUsersError::generic(ErrorMetadata::builder().code("ThrottlingException").build())
+    });
+    let a = account(&[&always], &[]);
+    assert_eq!(
+        a.search_users(INSTANCE, "x", Match::Exact, None)
+            .await
+            .unwrap_err(),
+        AccessError::Throttled {
+            action: "connect:SearchUsers"
+        }
+    );
+}
+
+#[tokio::test]
+async fn iam_answers_are_decoded_and_paginated() {
+    let trust = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+    let role = mock!(aws_sdk_iam::Client::get_role)
+        .match_requests(|r| r.role_name() == Some("R"))
+        .then_output(move || {
+            GetRoleOutput::builder()
+                .role(
+                    IamRole::builder()
+                        .path("/")
+                        .role_name("R")
+                        .role_id("AROAEXAMPLE")
+                        .arn("arn:aws:iam::123456789012:role/R")
+                        .create_date(aws_smithy_types::DateTime::from_secs(0))
+                        .assume_role_policy_document(trust)
+                        .max_session_duration(43200)
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        });
+    let missing = mock!(aws_sdk_iam::Client::get_role)
+        .match_requests(|r| r.role_name() != Some("R"))
+        .then_error(|| {
+            GetRoleError::NoSuchEntityException(
+                aws_sdk_iam::types::error::NoSuchEntityException::builder()
+                    .message("no role")
+                    .build(),
+            )
+        });
+    let provider = mock!(aws_sdk_iam::Client::get_saml_provider).then_output(|| {
+        GetSamlProviderOutput::builder()
+            .saml_metadata_document("<EntityDescriptor/>")
+            .valid_until(aws_smithy_types::DateTime::from_secs(1_900_000_000))
+            .build()
+    });
+    let list1 = mock!(aws_sdk_iam::Client::list_role_policies)
+        .match_requests(|r| r.marker().is_none())
+        .then_output(|| {
+            ListRolePoliciesOutput::builder()
+                .policy_names("a")
+                .is_truncated(true)
+                .marker("m")
+                .build()
+                .unwrap()
+        });
+    let list2 = mock!(aws_sdk_iam::Client::list_role_policies)
+        .match_requests(|r| r.marker() == Some("m"))
+        .then_output(|| {
+            ListRolePoliciesOutput::builder()
+                .policy_names("b")
+                .is_truncated(false)
+                .build()
+                .unwrap()
+        });
+    let get = mock!(aws_sdk_iam::Client::get_role_policy).then_output(|| {
+        GetRolePolicyOutput::builder()
+            .role_name("R")
+            .policy_name("p")
+            .policy_document("%7B%22Statement%22%3A%5B%5D%7D")
+            .build()
+            .unwrap()
+    });
+    let attached = mock!(aws_sdk_iam::Client::list_attached_role_policies).then_output(|| {
+        ListAttachedRolePoliciesOutput::builder()
+            .attached_policies(
+                AttachedPolicy::builder()
+                    .policy_arn("arn:aws:iam::123456789012:policy/fed")
+                    .policy_name("fed")
+                    .build(),
+            )
+            .is_truncated(false)
+            .build()
+    });
+    let policy = mock!(aws_sdk_iam::Client::get_policy).then_output(|| {
+        GetPolicyOutput::builder()
+            .policy(IamPolicy::builder().default_version_id("v3").build())
+            .build()
+    });
+    let version = mock!(aws_sdk_iam::Client::get_policy_version)
+        .match_requests(|r| r.version_id() == Some("v3"))
+        .then_output(|| {
+            GetPolicyVersionOutput::builder()
+                .policy_version(
+                    PolicyVersion::builder()
+                        .document("%7B%22Statement%22%3A%5B%5D%7D")
+                        .build(),
+                )
+                .build()
+        });
+    let a = account(
+        &[],
+        &[
+            &role, &missing, &provider, &list1, &list2, &get, &attached, &policy, &version,
+        ],
+    );
+    let r = a.role("R").await.unwrap().unwrap();
+    assert_eq!(r.trust_policy, r#"{"Version":"2012-10-17","Statement":[]}"#);
+    assert_eq!(
+        (r.role_id.as_str(), r.max_session_duration),
+        ("AROAEXAMPLE", 43200)
+    );
+    assert_eq!(a.role("Other").await.unwrap(), None);
+    let p = a
+        .saml_provider("arn:aws:iam::123456789012:saml-provider/P")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.valid_until.as_deref(), Some("2030-03-17T17:46:40Z"));
+    let inline = a.inline_policies("R").await.unwrap();
+    assert_eq!(inline.len(), 2, "both pages");
+    assert_eq!(inline[0].document, r#"{"Statement":[]}"#);
+    let managed = a.attached_policies("R").await.unwrap();
+    assert_eq!(
+        managed[0].name,
+        "managed policy arn:aws:iam::123456789012:policy/fed"
+    );
+    assert_eq!(version.num_calls(), 1, "the default version is read");
+}
+
+#[test]
+fn the_checker_policy_is_least_privilege() {
+    let p = connect_check::sdk::checker_policy().to_string();
+    assert!(
+        !p.contains("Get*") && !p.contains("GetFederationToken") && !p.contains("\"*:"),
+        "{p}"
+    );
+    let policy = connect_check::policy::Policy::parse("checker", &p).unwrap();
+    let ask = |action: &str| {
+        connect_check::policy::evaluate(
+            std::slice::from_ref(&policy),
+            &connect_check::policy::Request::new(action, "arn:aws:connect:us-east-1:1:instance/x"),
+        )
+    };
+    assert!(matches!(
+        ask("connect:SearchUsers"),
+        connect_check::policy::Decision::Allow(_)
+    ));
+    assert_eq!(
+        ask("connect:GetFederationToken"),
+        connect_check::policy::Decision::ImplicitDeny
+    );
+}

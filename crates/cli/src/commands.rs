@@ -32,6 +32,8 @@ pub struct DiagnoseArgs {
     format: Format,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    #[command(flatten)]
+    aws: crate::aws::AwsArgs,
 }
 
 #[derive(Args)]
@@ -80,7 +82,7 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
     let mut reader = source.open()?;
     let given_at = args.at.as_deref().map(|at| as_of(Some(at))).transpose()?;
     let metadata = args.metadata.as_deref().map(read_metadata).transpose()?;
-    let diagnosis = match input::sniff(&source, &mut *reader)? {
+    let (capture_findings, mut messages) = match input::sniff(&source, &mut *reader)? {
         Kind::Har => crate::har_input::diagnose(
             &source,
             reader,
@@ -105,8 +107,7 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
             };
             let mut report = saml_core::diagnose_in(&bytes, &ctx);
             add_account_skips(&mut report);
-            Diagnosis::new(
-                source.label(),
+            (
                 Vec::new(),
                 vec![MessageReport {
                     location: None,
@@ -116,6 +117,10 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
             )
         }
     };
+    if args.aws.aws {
+        crate::aws::check(&args.aws, &mut messages)?;
+    }
+    let diagnosis = Diagnosis::new(source.label(), capture_findings, messages);
     print(&diagnosis, args.format, args.color);
     Ok(diagnosis.exit_code())
 }
@@ -123,7 +128,7 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
 /// Account checks do not run offline: say so for each, for a message that parsed as a Response.
 pub fn add_account_skips(report: &mut saml_core::Report) {
     if report.response().is_some() {
-        let reason = "account checks are not available yet (offline diagnosis only)";
+        let reason = "offline: run with --aws to verify it in the account";
         report
             .findings
             .extend(connect_check::skipped(&report.facts, reason));

@@ -10,7 +10,7 @@ use saml_core::{AsOf, AsOfSource, Code, Finding, RelayStateInput};
 use serde::Serialize;
 
 use crate::input::Source;
-use crate::render::{Diagnosis, MessageReport};
+use crate::render::MessageReport;
 use crate::{Failure, Format};
 
 /// Draws progress on stderr while a large file is read, only when stderr is a terminal.
@@ -105,10 +105,10 @@ pub fn diagnose(
     given_at: Option<AsOf>,
     relay_override: Option<String>,
     metadata: Option<&saml_core::metadata::Metadata>,
-) -> Result<Diagnosis, Failure> {
+) -> Result<(Vec<Finding>, Vec<MessageReport>), Failure> {
     let capture = match scan(source, reader)? {
         Ok(c) => c,
-        Err(finding) => return Ok(Diagnosis::new(source.label(), vec![finding], Vec::new())),
+        Err(finding) => return Ok((vec![finding], Vec::new())),
     };
     let responses: Vec<&Message> = capture.responses().collect();
     let primary = capture.primary_response();
@@ -152,7 +152,7 @@ pub fn diagnose(
             report,
         });
     }
-    Ok(Diagnosis::new(source.label(), capture.findings(), reports))
+    Ok((capture.findings(), reports))
 }
 
 #[derive(Serialize)]

@@ -32,6 +32,8 @@ enum Command {
     Extract(commands::ExtractArgs),
     /// Show an identity provider's metadata: entityID, signing certificates, validUntil
     Metadata(commands::MetadataArgs),
+    /// Print the least-privilege IAM policy `diagnose --aws` needs
+    AwsPolicy,
     /// Make a HAR safe to attach to a support case: cookies, tokens, passwords and keys are
     /// replaced by markers; the SAMLResponse stays diagnosable but unusable
     Redact(commands::RedactArgs),
@@ -96,6 +98,7 @@ macro_rules! outln {
 }
 pub(crate) use {out, outln};
 
+mod aws;
 mod commands;
 mod har_input;
 mod input;
@@ -124,6 +127,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => commands::decode(args),
         Command::Extract(args) => commands::extract(args),
         Command::Metadata(args) => commands::metadata(args),
+        Command::AwsPolicy => aws::policy(),
         Command::Redact(args) => commands::redact(args),
         Command::Connect(command) => setup::connect(command),
         Command::Explain(args) => setup::explain(args),

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod checks;
 pub mod policy;
+#[cfg(feature = "aws")]
 pub mod sdk;
 pub mod setup;
 

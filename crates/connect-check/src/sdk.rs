@@ -13,16 +13,18 @@ use crate::account::{
     UserPage,
 };
 
-/// Loads the AWS configuration the way the AWS CLI does, with `--profile`/`--region` when given.
-pub async fn load_config(profile: Option<&str>, region: Option<&str>) -> SdkConfig {
+/// Loads the AWS configuration the way the AWS CLI does: `--profile` when given, the region
+/// from `region`, else the standard chain (AWS_REGION, the profile, IMDS), else `fallback`.
+pub async fn load_config(profile: Option<&str>, region: Option<&str>, fallback: &str) -> SdkConfig {
+    use aws_config::meta::region::RegionProviderChain;
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(p) = profile {
         loader = loader.profile_name(p);
     }
-    if let Some(r) = region {
-        loader = loader.region(SdkRegion::new(r.to_owned()));
-    }
-    loader.load().await
+    let chain = RegionProviderChain::first_try(region.map(|r| SdkRegion::new(r.to_owned())))
+        .or_default_provider()
+        .or_else(SdkRegion::new(fallback.to_owned()));
+    loader.region(chain).load().await
 }
 
 /// Checks that credentials can be had at all, so that "no credentials" is one clear line.
@@ -91,7 +93,15 @@ where
         _ => {
             let message = match err.message() {
                 Some(m) if !code.is_empty() => format!("{code}: {m}"),
-                _ => aws_smithy_types::error::display::DisplayErrorContext(&err).to_string(),
+                _ if !code.is_empty() => code,
+                // Network and endpoint failures: the innermost cause is the one that says why.
+                _ => {
+                    let mut cause: &dyn std::error::Error = &err;
+                    while let Some(next) = cause.source() {
+                        cause = next;
+                    }
+                    format!("cannot reach the service endpoint: {cause}")
+                }
             };
             Failure::Access(AccessError::Failed { action, message })
         }

@@ -1,0 +1,257 @@
+//! `diagnose --aws` against a real local IAM: moto's server on 127.0.0.1, started by .ci/run
+//! (MOTO_ENDPOINT). The test creates the SAML provider (with the metadata of the key that signs
+//! the example captures), the role, its trust policy and the federation policy, runs the real
+//! binary, then breaks one thing at a time. Amazon Connect's endpoint is a closed local port:
+//! moto does not implement Connect's user APIs (those are covered by recorded responses in
+//! crates/connect-check/tests/sdk.rs), so the Connect checks must end as check_skipped.
+//!
+//! Without MOTO_ENDPOINT the test says it did not run, and fails if SAML_DOCTOR_REQUIRE_MOTO is
+//! set (as CI sets it).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
+use serde_json::Value;
+
+const ROLE: &str = "AzureAD_Agent_Role";
+const PROVIDER: &str = "AzureAD_Connect_Agent";
+const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/AzureAD_Connect_Agent"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}"#;
+const FEDERATION: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Statement1","Effect":"Allow","Action":"connect:GetFederationToken","Resource":["arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/user/${aws:userid}"]}]}"#;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn metadata_for(cert_file: &str) -> String {
+    let pem =
+        std::fs::read_to_string(root().join("tests/fixtures/saml-keys").join(cert_file)).unwrap();
+    let cert: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><EntityDescriptor entityID="https://sts.windows.net/7c1f5e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>{cert}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://login.microsoftonline.com/t/saml2"/></IDPSSODescriptor></EntityDescriptor>"#
+    )
+}
+
+fn diagnose(moto: &str, file: &str) -> (i32, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
+        .args(["diagnose", file, "--aws", "--format", "json"])
+        .current_dir(root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env(
+            "AWS_CONFIG_FILE",
+            root().join("tests/fixtures/aws-config-empty"),
+        )
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            root().join("tests/fixtures/aws-config-empty"),
+        )
+        .env("AWS_ENDPOINT_URL_IAM", moto)
+        // Nothing listens here: Connect calls fail at once, on loopback.
+        .env("AWS_ENDPOINT_URL_CONNECT", "http://127.0.0.1:9")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), report)
+}
+
+fn codes(report: &Value, severity_not: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != severity_not)
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn skipped(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "check_skipped")
+        .map(|f| f["detail"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn diagnose_aws_against_a_local_iam() {
+    let Ok(moto) = std::env::var("MOTO_ENDPOINT") else {
+        eprintln!("NOT RUN: set MOTO_ENDPOINT to a moto server (`moto_server -H 127.0.0.1 -p 5055`); .ci/run does");
+        assert!(
+            std::env::var_os("SAML_DOCTOR_REQUIRE_MOTO").is_none(),
+            "SAML_DOCTOR_REQUIRE_MOTO is set but MOTO_ENDPOINT is not"
+        );
+        return;
+    };
+    let config = aws_sdk_iam::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(&moto)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
+        .build();
+    let iam = aws_sdk_iam::Client::from_conf(config);
+    // A clean slate, whatever an earlier run left.
+    let _ = iam
+        .delete_role_policy()
+        .role_name(ROLE)
+        .policy_name("azure_federation_policy")
+        .send()
+        .await;
+    let _ = iam.delete_role().role_name(ROLE).send().await;
+    let _ = iam
+        .delete_saml_provider()
+        .saml_provider_arn(format!(
+            "arn:aws:iam::123456789012:saml-provider/{PROVIDER}"
+        ))
+        .send()
+        .await;
+
+    let har = "examples/healthy-azure-chrome.har";
+    // Nothing exists yet.
+    let (code, report) = diagnose(&moto, har);
+    assert_eq!(code, 1);
+    let found = codes(&report, "info");
+    assert!(
+        found.contains(&"iam_provider_not_found".into())
+            && found.contains(&"iam_role_not_found".into()),
+        "{found:?}"
+    );
+
+    // The set-up of the Azure AD article, done right.
+    let provider = iam
+        .create_saml_provider()
+        .name(PROVIDER)
+        .saml_metadata_document(metadata_for("azure.crt"))
+        .send()
+        .await
+        .unwrap();
+    let provider_arn = provider.saml_provider_arn().unwrap().to_owned();
+    assert_eq!(
+        provider_arn,
+        format!("arn:aws:iam::123456789012:saml-provider/{PROVIDER}")
+    );
+    iam.create_role()
+        .role_name(ROLE)
+        .assume_role_policy_document(TRUST)
+        .max_session_duration(43200)
+        .send()
+        .await
+        .unwrap();
+    iam.put_role_policy()
+        .role_name(ROLE)
+        .policy_name("azure_federation_policy")
+        .policy_document(FEDERATION)
+        .send()
+        .await
+        .unwrap();
+    let (code, report) = diagnose(&moto, har);
+    assert_eq!(
+        codes(&report, "info"),
+        Vec::<String>::new(),
+        "a healthy set-up: {report}"
+    );
+    assert_eq!(code, 0);
+    let skips = skipped(&report);
+    assert!(
+        skips.iter().any(|s| s.contains(
+            "Connect instance: connect:DescribeInstance failed: cannot reach the service endpoint"
+        )),
+        "Connect is unreachable here: skipped, not passed: {skips:?}"
+    );
+    assert!(
+        skips
+            .iter()
+            .any(|s| s.contains("Connect user: connect:SearchUsers failed")),
+        "{skips:?}"
+    );
+    assert!(
+        skips.iter().any(|s| s.contains("permission boundary")),
+        "{skips:?}"
+    );
+
+    // The trust policy names another provider.
+    iam.update_assume_role_policy()
+        .role_name(ROLE)
+        .policy_document(TRUST.replace(PROVIDER, "Okta"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        codes(&diagnose(&moto, har).1, "info"),
+        ["iam_trust_policy_denies"]
+    );
+    iam.update_assume_role_policy()
+        .role_name(ROLE)
+        .policy_document(TRUST)
+        .send()
+        .await
+        .unwrap();
+
+    // The federation policy names another region, then is gone.
+    iam.put_role_policy()
+        .role_name(ROLE)
+        .policy_name("azure_federation_policy")
+        .policy_document(FEDERATION.replace("us-east-1", "eu-west-2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        codes(&diagnose(&moto, har).1, "info"),
+        ["federation_token_wrong_instance"]
+    );
+    iam.delete_role_policy()
+        .role_name(ROLE)
+        .policy_name("azure_federation_policy")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        codes(&diagnose(&moto, har).1, "info"),
+        ["federation_token_not_allowed"]
+    );
+    iam.put_role_policy()
+        .role_name(ROLE)
+        .policy_name("azure_federation_policy")
+        .policy_document(FEDERATION)
+        .send()
+        .await
+        .unwrap();
+
+    // The role's maximum session is shorter than the SessionDuration the IdP asks for.
+    iam.update_role()
+        .role_name(ROLE)
+        .max_session_duration(3600)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        codes(&diagnose(&moto, har).1, "info"),
+        ["session_duration_exceeds_role_max"]
+    );
+    iam.update_role()
+        .role_name(ROLE)
+        .max_session_duration(43200)
+        .send()
+        .await
+        .unwrap();
+
+    // The IdP rotated its key: IAM holds metadata with another certificate.
+    iam.update_saml_provider()
+        .saml_provider_arn(&provider_arn)
+        .saml_metadata_document(metadata_for("okta.crt"))
+        .send()
+        .await
+        .unwrap();
+    let (code, report) = diagnose(&moto, har);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&report, "info"), ["iam_provider_cert_mismatch"]);
+}

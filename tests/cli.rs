@@ -867,13 +867,37 @@ fn aws_policy_and_account_check_usage() {
     let out = run(&["aws-policy"]);
     assert_eq!(out.status.code(), Some(0));
     let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let actions: Vec<&str> = policy["Statement"].as_array().unwrap().iter().flat_map(|s| s["Action"].as_array().unwrap()).map(|a| a.as_str().unwrap()).collect();
+    let actions: Vec<&str> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .map(|a| a.as_str().unwrap())
+        .collect();
     assert!(actions.contains(&"connect:SearchUsers") && actions.contains(&"iam:GetRole"));
-    assert!(actions.iter().all(|a| !a.contains('*') && *a != "connect:GetFederationToken"), "{actions:?}");
+    assert!(
+        actions
+            .iter()
+            .all(|a| !a.contains('*') && *a != "connect:GetFederationToken"),
+        "{actions:?}"
+    );
     // Offline, each account check is one check_skipped that says what --aws would verify.
     let (_, offline) = json(&["diagnose", "examples/healthy-azure-chrome.har"]);
-    let skips: Vec<&str> = offline["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "check_skipped").map(|f| f["detail"].as_str().unwrap()).collect();
-    assert!(skips.iter().filter(|d| d.contains("run with --aws")).count() >= 6, "{skips:?}");
+    let skips: Vec<&str> = offline["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "check_skipped")
+        .map(|f| f["detail"].as_str().unwrap())
+        .collect();
+    assert!(
+        skips
+            .iter()
+            .filter(|d| d.contains("run with --aws"))
+            .count()
+            >= 6,
+        "{skips:?}"
+    );
     // No credentials at all: exit 2, one line, and no attempt to reach instance metadata.
     let empty = root().join("tests/fixtures/aws-config-empty");
     let out = Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
@@ -888,12 +912,32 @@ fn aws_policy_and_account_check_usage() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("saml-doctor: no AWS credentials could be loaded"), "{stderr}");
+    assert!(
+        stderr.starts_with("saml-doctor: no AWS credentials could be loaded"),
+        "{stderr}"
+    );
     // Usage errors.
     for args in [
-        vec!["diagnose", "examples/healthy-azure-chrome.har", "--aws", "--instance-id", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"],
-        vec!["diagnose", "examples/healthy-azure-chrome.har", "--profile", "x"],
-        vec!["diagnose", "examples/healthy-azure-chrome.har", "--aws", "--instance-arn", "not-an-arn"],
+        vec![
+            "diagnose",
+            "examples/healthy-azure-chrome.har",
+            "--aws",
+            "--instance-id",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        ],
+        vec![
+            "diagnose",
+            "examples/healthy-azure-chrome.har",
+            "--profile",
+            "x",
+        ],
+        vec![
+            "diagnose",
+            "examples/healthy-azure-chrome.har",
+            "--aws",
+            "--instance-arn",
+            "not-an-arn",
+        ],
     ] {
         let out = run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -244,37 +244,35 @@ impl Account for SdkAccount {
     }
 
     async fn inline_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>> {
-        let mut names = Vec::new();
-        let mut marker = None;
-        loop {
-            const ACTION: &str = "iam:ListRolePolicies";
+        const LIST: &str = "iam:ListRolePolicies";
+        let names = all_pages(|marker| async move {
             let out = self
                 .iam
                 .list_role_policies()
                 .role_name(role_name)
-                .set_marker(marker.clone())
+                .set_marker(marker)
                 .send()
-                .await
-                .map_err(|e| classify(ACTION, e, |_| false));
-            let out = required(ACTION, out)?;
-            names.extend(out.policy_names().iter().cloned());
-            match out.marker().filter(|_| out.is_truncated()) {
-                Some(m) => marker = Some(m.to_owned()),
-                None => break,
-            }
-        }
+                .await;
+            let out = required(LIST, out.map_err(|e| classify(LIST, e, |_| false)))?;
+            Ok((
+                out.policy_names().to_vec(),
+                out.marker()
+                    .filter(|_| out.is_truncated())
+                    .map(str::to_owned),
+            ))
+        })
+        .await?;
         let mut docs = Vec::new();
         for name in names {
-            const ACTION: &str = "iam:GetRolePolicy";
+            const GET: &str = "iam:GetRolePolicy";
             let out = self
                 .iam
                 .get_role_policy()
                 .role_name(role_name)
                 .policy_name(&name)
                 .send()
-                .await
-                .map_err(|e| classify(ACTION, e, |_| false));
-            let out = required(ACTION, out)?;
+                .await;
+            let out = required(GET, out.map_err(|e| classify(GET, e, |_| false)))?;
             docs.push(PolicyDocument {
                 name: format!("inline policy {name}"),
                 document: decode_document(out.policy_document()),
@@ -284,40 +282,37 @@ impl Account for SdkAccount {
     }
 
     async fn attached_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>> {
-        let mut arns = Vec::new();
-        let mut marker = None;
-        loop {
-            const ACTION: &str = "iam:ListAttachedRolePolicies";
+        const LIST: &str = "iam:ListAttachedRolePolicies";
+        let arns = all_pages(|marker| async move {
             let out = self
                 .iam
                 .list_attached_role_policies()
                 .role_name(role_name)
-                .set_marker(marker.clone())
+                .set_marker(marker)
                 .send()
-                .await
-                .map_err(|e| classify(ACTION, e, |_| false));
-            let out = required(ACTION, out)?;
-            arns.extend(
-                out.attached_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_owned)),
-            );
-            match out.marker().filter(|_| out.is_truncated()) {
-                Some(m) => marker = Some(m.to_owned()),
-                None => break,
-            }
-        }
+                .await;
+            let out = required(LIST, out.map_err(|e| classify(LIST, e, |_| false)))?;
+            let arns = out
+                .attached_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(str::to_owned))
+                .collect();
+            Ok((
+                arns,
+                out.marker()
+                    .filter(|_| out.is_truncated())
+                    .map(str::to_owned),
+            ))
+        })
+        .await?;
         let mut docs = Vec::new();
         for arn in arns {
             const GET_POLICY: &str = "iam:GetPolicy";
-            let policy = self
-                .iam
-                .get_policy()
-                .policy_arn(&arn)
-                .send()
-                .await
-                .map_err(|e| classify(GET_POLICY, e, |_| false));
-            let policy = required(GET_POLICY, policy)?;
+            let policy = self.iam.get_policy().policy_arn(&arn).send().await;
+            let policy = required(
+                GET_POLICY,
+                policy.map_err(|e| classify(GET_POLICY, e, |_| false)),
+            )?;
             let version = policy
                 .policy()
                 .and_then(|p| p.default_version_id())
@@ -330,9 +325,11 @@ impl Account for SdkAccount {
                 .policy_arn(&arn)
                 .version_id(version)
                 .send()
-                .await
-                .map_err(|e| classify(GET_VERSION, e, |_| false));
-            let out = required(GET_VERSION, out)?;
+                .await;
+            let out = required(
+                GET_VERSION,
+                out.map_err(|e| classify(GET_VERSION, e, |_| false)),
+            )?;
             let document = out
                 .policy_version()
                 .and_then(|v| v.document())
@@ -344,6 +341,24 @@ impl Account for SdkAccount {
             });
         }
         Ok(docs)
+    }
+}
+
+/// Follows IAM's `Marker` pagination: `fetch(marker)` returns a page and the next marker.
+async fn all_pages<T, F, Fut>(mut fetch: F) -> AccessResult<Vec<T>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = AccessResult<(Vec<T>, Option<String>)>>,
+{
+    let mut items = Vec::new();
+    let mut marker = None;
+    loop {
+        let (page, next) = fetch(marker).await?;
+        items.extend(page);
+        match next {
+            Some(m) => marker = Some(m),
+            None => return Ok(items),
+        }
     }
 }
 

@@ -565,10 +565,10 @@ mod tests {
         );
     }
 
-    #[test]
-    fn connect_after_saml_is_not_a_direct_visit() {
+    /// A sign-in posted to AWS, then the Connect app opened.
+    fn sign_in_then_connect() -> String {
         let body = format!("SAMLResponse={}", b64(XML));
-        let h = har(&[
+        har(&[
             entry(
                 "2024-05-14T09:31:09Z",
                 "POST",
@@ -583,7 +583,12 @@ mod tests {
                 None,
                 None,
             ),
-        ]);
+        ])
+    }
+
+    #[test]
+    fn connect_after_saml_is_not_a_direct_visit() {
+        let h = sign_in_then_connect();
         assert!(scan(h.as_bytes(), |_| {})
             .unwrap()
             .direct_connect_visit
@@ -592,23 +597,7 @@ mod tests {
 
     #[test]
     fn truncated_capture_reports_complete_entries() {
-        let body = format!("SAMLResponse={}", b64(XML));
-        let h = har(&[
-            entry(
-                "2024-05-14T09:31:09Z",
-                "POST",
-                "https://signin.aws.amazon.com/saml",
-                Some(&body),
-                None,
-            ),
-            entry(
-                "2024-05-14T09:31:10Z",
-                "GET",
-                "https://contoso-cc.my.connect.aws/ccp-v2/",
-                None,
-                None,
-            ),
-        ]);
+        let h = sign_in_then_connect();
         let cut = &h[..h.len() - 40];
         let c = scan(cut.as_bytes(), |_| {}).unwrap();
         assert_eq!(c.entries, 1);

@@ -893,7 +893,7 @@ fn aws_policy_and_account_check_usage() {
     assert!(
         skips
             .iter()
-            .filter(|d| d.contains("run with --aws"))
+            .filter(|d| d.contains("`--aws` verifies it in the account"))
             .count()
             >= 6,
         "{skips:?}"

@@ -128,7 +128,7 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
 /// Account checks do not run offline: say so for each, for a message that parsed as a Response.
 pub fn add_account_skips(report: &mut saml_core::Report) {
     if report.response().is_some() {
-        let reason = "offline: run with --aws to verify it in the account";
+        let reason = "not run offline, `--aws` verifies it in the account";
         report
             .findings
             .extend(connect_check::skipped(&report.facts, reason));

@@ -216,8 +216,11 @@ fn facts_block(out: &mut String, report: &Report, style: Style) {
             (false, false) if f.encrypted => "unknown (the assertion is encrypted)",
             (false, false) => "no",
         };
-        let verification = f.signature.clone().unwrap_or_else(|| "not verified".into());
-        rows.push(("Signed", format!("{signed}: {verification}")));
+        let shown = match &f.signature {
+            Some(verification) => verification.clone(),
+            None => format!("{signed} (not verified)"),
+        };
+        rows.push(("Signed", shown));
     }
     if let Some(relay) = &f.relay_state {
         let connect = f
@@ -278,37 +281,50 @@ fn findings_block(out: &mut String, findings: &[&Finding], style: Style) {
         }
     }
     if !skipped.is_empty() {
-        // Checks skipped for the same reason share it: say it once.
-        let reason_of = |f: &Finding| f.detail.rsplit_once("; ").map(|(_, r)| r.to_owned());
-        let shared = reason_of(skipped[0])
-            .filter(|r| skipped.iter().all(|f| reason_of(f).as_ref() == Some(r)));
         out.push('\n');
-        let header = format!(
-            "  {} {} · {} check{} not run{} (a skipped check is not a pass)",
+        let _ = writeln!(
+            out,
+            "  {} {} · {} check{} not run (a skipped check is not a pass)",
             style.severity(Severity::Info, "NOTE   "),
             style.bold("check_skipped"),
             skipped.len(),
-            plural(skipped.len()),
-            shared
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default()
+            plural(skipped.len())
         );
-        let _ = writeln!(out, "{header}");
-        for f in skipped {
-            let detail = match &shared {
-                Some(r) => f
-                    .detail
-                    .strip_suffix(r.as_str())
-                    .and_then(|d| d.strip_suffix("; "))
-                    .unwrap_or(&f.detail),
-                None => &f.detail,
-            };
-            let _ = writeln!(
-                out,
-                "{}",
-                style.dim(&wrap(&format!("          - {detail}"), 12))
-            );
+        // Checks skipped for the same reason (the text after the last "; ") share it: say it once.
+        let reason_of = |f: &Finding| f.detail.rsplit_once("; ").map(|(_, r)| r.to_owned());
+        let mut groups: Vec<(Option<String>, Vec<&Finding>)> = Vec::new();
+        for f in &skipped {
+            let reason = reason_of(f).filter(|r| {
+                skipped
+                    .iter()
+                    .filter(|g| reason_of(g).as_ref() == Some(r))
+                    .count()
+                    > 1
+            });
+            match groups.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, members)) => members.push(*f),
+                None => groups.push((reason, vec![*f])),
+            }
+        }
+        for (reason, members) in groups {
+            if let Some(r) = &reason {
+                let _ = writeln!(out, "{}", style.dim(&wrap(&format!("          {r}:"), 12)));
+            }
+            for f in members {
+                let detail = match &reason {
+                    Some(r) => f
+                        .detail
+                        .strip_suffix(r.as_str())
+                        .and_then(|d| d.strip_suffix("; "))
+                        .unwrap_or(&f.detail),
+                    None => &f.detail,
+                };
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    style.dim(&wrap(&format!("          - {detail}"), 12))
+                );
+            }
         }
     }
 }

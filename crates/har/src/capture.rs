@@ -182,7 +182,10 @@ fn absorb(
     if is_aws_post {
         *saml_seen = true;
     }
-    if capture.direct_connect_visit.is_none() && !*saml_seen && is_connect_instance_url(&entry.url)
+    if capture.direct_connect_visit.is_none()
+        && !*saml_seen
+        && is_connect_instance_url(&entry.url)
+        && is_navigation(&entry)
     {
         capture.direct_connect_visit = Some((entry.index, shorten(&entry.url, 160)));
     }
@@ -225,6 +228,21 @@ fn absorb(
             }
         }
     }
+}
+
+/// A page the user opened (an HTML document or a redirect), not the app's own API calls, scripts
+/// or images: only opening the page says the sign-in started at Connect.
+fn is_navigation(entry: &Entry) -> bool {
+    let mime = entry
+        .content_mime
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    entry.method.eq_ignore_ascii_case("GET")
+        && (mime.contains("html")
+            || mime.is_empty()
+            || mime == "x-unknown"
+            || entry.status.is_some_and(|s| (300..400).contains(&s)))
 }
 
 fn has_body(entry: &Entry) -> bool {
@@ -584,6 +602,13 @@ mod tests {
                 None,
             ),
         ])
+    }
+
+    #[test]
+    fn the_apps_own_api_calls_are_not_a_direct_visit() {
+        let api = r#"{"startedDateTime": "2024-05-14T09:31:00Z", "request": {"method": "GET", "url": "https://contoso-cc.my.connect.aws/connect/api/v1/contacts"}, "response": {"status": 200, "content": {"mimeType": "application/json", "text": "[]"}}}"#;
+        let c = scan(har(&[api.to_owned()]).as_bytes(), |_| {}).unwrap();
+        assert!(c.direct_connect_visit.is_none());
     }
 
     #[test]

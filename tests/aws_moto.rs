@@ -32,30 +32,58 @@ fn metadata_for(cert_file: &str) -> String {
     )
 }
 
+/// How the checker finds its credentials in a run.
+enum CredentialSource {
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION.
+    Environment,
+    /// A named profile in a config file, chosen with --profile.
+    ProfileFlag,
+    /// The same profile, chosen with AWS_PROFILE.
+    ProfileEnv,
+}
+
 fn diagnose(moto: &str, file: &str) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
-        .args(["diagnose", file, "--aws", "--format", "json"])
+    diagnose_as(moto, file, CredentialSource::Environment)
+}
+
+fn diagnose_as(moto: &str, file: &str, how: CredentialSource) -> (i32, Value) {
+    let empty = root().join("tests/fixtures/aws-config-empty");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saml-doctor"));
+    cmd.args(["diagnose", file, "--aws", "--format", "json"])
         .current_dir(root())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env(
-            "AWS_CONFIG_FILE",
-            root().join("tests/fixtures/aws-config-empty"),
-        )
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            root().join("tests/fixtures/aws-config-empty"),
-        )
         .env("AWS_ENDPOINT_URL_IAM", moto)
         // Nothing listens here: Connect calls fail at once, on loopback.
         .env("AWS_ENDPOINT_URL_CONNECT", "http://127.0.0.1:9")
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .output()
-        .unwrap();
+        .env("AWS_MAX_ATTEMPTS", "1");
+    match how {
+        CredentialSource::Environment => {
+            cmd.env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing")
+                .env("AWS_REGION", "us-east-1")
+                .env("AWS_CONFIG_FILE", &empty)
+                .env("AWS_SHARED_CREDENTIALS_FILE", &empty);
+        }
+        CredentialSource::ProfileFlag | CredentialSource::ProfileEnv => {
+            let config =
+                std::env::temp_dir().join(format!("saml-doctor-aws-config-{}", std::process::id()));
+            std::fs::write(
+                &config,
+                "[profile contact-centre-audit]\nregion = us-east-1\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+            )
+            .unwrap();
+            cmd.env("AWS_CONFIG_FILE", &config)
+                .env("AWS_SHARED_CREDENTIALS_FILE", &empty);
+            if matches!(how, CredentialSource::ProfileFlag) {
+                cmd.args(["--profile", "contact-centre-audit"]);
+            } else {
+                cmd.env("AWS_PROFILE", "contact-centre-audit");
+            }
+        }
+    }
+    let out = cmd.output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let report = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
@@ -177,6 +205,15 @@ async fn diagnose_aws_against_a_local_iam() {
         skips.iter().any(|s| s.contains("permission boundary")),
         "{skips:?}"
     );
+    // The same, as a profile chosen by --profile and by AWS_PROFILE.
+    for how in [CredentialSource::ProfileFlag, CredentialSource::ProfileEnv] {
+        let (code, report) = diagnose_as(&moto, har, how);
+        assert_eq!(
+            (code, codes(&report, "info")),
+            (0, Vec::<String>::new()),
+            "{report}"
+        );
+    }
 
     // The trust policy names another provider.
     iam.update_assume_role_policy()

@@ -211,6 +211,13 @@ pub fn find_in_html(body: &[u8], encoding: Option<&str>) -> Vec<Found> {
 
 /// The value of an attribute in a tag's text, entity-decoded. Quoted with `"` or `'`, or bare.
 fn html_attr(tag: &[u8], name: &[u8]) -> Option<String> {
+    html_attr_span(tag, name).map(|(s, e)| decode_entities(&String::from_utf8_lossy(&tag[s..e])))
+}
+
+/// Where the (raw, still entity-encoded) value of attribute `name` sits in a tag's text, which
+/// may include its `<` and `>`. Names match case-insensitively; a bare value ends at white space
+/// or `>`, without the `/` of a self-closing tag. Shared with redaction, which replaces it.
+pub(crate) fn html_attr_span(tag: &[u8], name: &[u8]) -> Option<(usize, usize)> {
     let mut i = 0;
     while i < tag.len() {
         // Find the next attribute name.
@@ -243,7 +250,7 @@ fn html_attr(tag: &[u8], name: &[u8]) -> Option<String> {
         while i < tag.len() && tag[i].is_ascii_whitespace() {
             i += 1;
         }
-        let value = if i < tag.len() && (tag[i] == b'"' || tag[i] == b'\'') {
+        let span = if i < tag.len() && (tag[i] == b'"' || tag[i] == b'\'') {
             let q = tag[i];
             let s = i + 1;
             let e = tag[s..]
@@ -252,16 +259,22 @@ fn html_attr(tag: &[u8], name: &[u8]) -> Option<String> {
                 .map(|p| s + p)
                 .unwrap_or(tag.len());
             i = (e + 1).min(tag.len());
-            &tag[s..e]
+            (s, e)
         } else {
             let s = i;
-            while i < tag.len() && !tag[i].is_ascii_whitespace() {
+            while i < tag.len() && !tag[i].is_ascii_whitespace() && tag[i] != b'>' {
                 i += 1;
             }
-            &tag[s..i]
+            let ends_tag = i == tag.len() || tag[i] == b'>';
+            let e = if ends_tag && i > s && tag[i - 1] == b'/' {
+                i - 1
+            } else {
+                i
+            };
+            (s, e)
         };
         if attr_name.eq_ignore_ascii_case(name) {
-            return Some(decode_entities(&String::from_utf8_lossy(value)));
+            return Some(span);
         }
     }
     None

@@ -18,7 +18,7 @@ use saml_core::decode::{self, percent_decode};
 use saml_core::model::REDACTED_SIGNATURE;
 use serde_json::{Map, Value};
 
-use crate::find::decode_entities;
+use crate::find::{decode_entities, html_attr_span};
 use crate::json::{Captured, JsonError, Reader, ValueKind};
 
 /// The longest string kept; longer ones (huge bodies) are replaced by a marker.
@@ -820,10 +820,11 @@ impl Redactor {
     }
 
     fn input_tag(&mut self, tag: &str, place: &str) -> String {
-        let Some(name) = attr_value(tag, "name") else {
+        let Some((nstart, nend)) = html_attr_span(tag.as_bytes(), b"name") else {
             return tag.to_owned();
         };
-        let Some((vstart, vend)) = attr_span(tag, "value") else {
+        let name = decode_entities(&tag[nstart..nend]);
+        let Some((vstart, vend)) = html_attr_span(tag.as_bytes(), b"value") else {
             return tag.to_owned();
         };
         let value = decode_entities(&tag[vstart..vend]);
@@ -877,43 +878,6 @@ fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
         .as_bytes()
         .windows(needle.len())
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
-fn attr_span(tag: &str, name: &str) -> Option<(usize, usize)> {
-    let lower = tag.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(rel) = lower[from..].find(name) {
-        let at = from + rel;
-        from = at + name.len();
-        let before_ok = at > 0 && lower.as_bytes()[at - 1].is_ascii_whitespace();
-        let rest = lower[at + name.len()..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let eq = lower.len() - rest.len();
-        let after = &tag[eq + 1..];
-        let skip = after.len() - after.trim_start().len();
-        let vstart = eq + 1 + skip;
-        let quote = tag.as_bytes().get(vstart).copied();
-        return match quote {
-            Some(q @ (b'"' | b'\'')) => tag[vstart + 1..]
-                .find(q as char)
-                .map(|e| (vstart + 1, vstart + 1 + e)),
-            Some(_) => {
-                let end = tag[vstart..]
-                    .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                    .map(|e| vstart + e)
-                    .unwrap_or(tag.len());
-                Some((vstart, end))
-            }
-            None => None,
-        };
-    }
-    None
-}
-
-fn attr_value(tag: &str, name: &str) -> Option<String> {
-    attr_span(tag, name).map(|(s, e)| decode_entities(&tag[s..e]))
 }
 
 /// Replaces SignatureValue and DigestValue of a SAMLResponse (any prefix) and re-encodes it as

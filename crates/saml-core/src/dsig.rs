@@ -71,14 +71,19 @@ pub struct Checked {
 
 /// The signatures of a Response: the Response's own, then each Assertion's.
 pub fn verify(root: &Element, metadata: Option<&Metadata>) -> Vec<Checked> {
-    let trusted: Vec<Certificate> = metadata
-        .map(|m| {
-            m.signing_certificates
-                .iter()
-                .filter_map(|c| Certificate::from_base64(c).ok())
-                .collect()
-        })
-        .unwrap_or_default();
+    verify_with(root, metadata.map(trusted_certificates).as_deref())
+}
+
+/// The metadata's signing certificates that parse.
+fn trusted_certificates(m: &Metadata) -> Vec<Certificate> {
+    m.signing_certificates
+        .iter()
+        .filter_map(|c| Certificate::from_base64(c).ok())
+        .collect()
+}
+
+/// [`verify`] with the metadata's certificates already parsed (`None`: no metadata given).
+fn verify_with(root: &Element, trusted: Option<&[Certificate]>) -> Vec<Checked> {
     let mut out = Vec::new();
     if let Some(sig) = root.child(NS_DSIG, "Signature") {
         out.push(check_one(
@@ -87,7 +92,7 @@ pub fn verify(root: &Element, metadata: Option<&Metadata>) -> Vec<Checked> {
             sig,
             "/Response/Signature".into(),
             Target::Response,
-            metadata.map(|_| trusted.as_slice()),
+            trusted,
         ));
     }
     let assertions: Vec<&Element> = root.children_named(NS_ASSERTION, "Assertion").collect();
@@ -99,14 +104,7 @@ pub fn verify(root: &Element, metadata: Option<&Metadata>) -> Vec<Checked> {
             } else {
                 "/Response/Assertion/Signature".into()
             };
-            out.push(check_one(
-                root,
-                a,
-                sig,
-                path,
-                Target::Assertion(i),
-                metadata.map(|_| trusted.as_slice()),
-            ));
+            out.push(check_one(root, a, sig, path, Target::Assertion(i), trusted));
         }
     }
     out
@@ -362,7 +360,8 @@ pub fn check(
             );
         }
     }
-    let checked = verify(root, metadata);
+    let trusted = metadata.map(trusted_certificates);
+    let checked = verify_with(root, trusted.as_deref());
     if checked.is_empty() {
         return (findings, None); // signature_missing is the offline rules' to report
     }
@@ -401,9 +400,8 @@ pub fn check(
                 Finding::new(Code::SignatureInvalid, format!("{}: the digest of the signed element does not match: it was changed after it was signed", c.path)).with("path", c.path.clone()),
             ),
             Outcome::BadSignature => {
-                let embedded_in_metadata = c.embedded.as_ref().is_some_and(|e| {
-                    metadata.is_some_and(|m| m.signing_certificates.iter().filter_map(|x| Certificate::from_base64(x).ok()).any(|x| x.der() == e.der()))
-                });
+                let embedded_in_metadata =
+                    c.embedded.as_ref().is_some_and(|e| trusted.iter().flatten().any(|x| x.der() == e.der()));
                 match (&c.embedded, metadata) {
                     (Some(e), Some(m)) if !embedded_in_metadata => {
                         let mut f = Finding::new(
@@ -420,7 +418,7 @@ pub fn check(
                         )
                         .with("signing_certificate_sha256", e.sha256_fingerprint.clone())
                         .with("signing_certificate_subject", e.subject.clone());
-                        let fingerprints: Vec<String> = m.signing_certificates.iter().filter_map(|x| Certificate::from_base64(x).ok()).map(|x| x.sha256_fingerprint).collect();
+                        let fingerprints: Vec<&str> = trusted.iter().flatten().map(|x| x.sha256_fingerprint.as_str()).collect();
                         f = f.with("metadata_certificates_sha256", fingerprints.join(" "));
                         findings.push(f);
                     }

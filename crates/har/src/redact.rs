@@ -202,16 +202,7 @@ impl Redactor {
         let mut first_out = true;
         let mut saw_entries = false;
         while r.next_key(&mut first, &mut key)? {
-            if !first_out {
-                write(w, b",")?;
-            }
-            first_out = false;
-            let name = String::from_utf8_lossy(&key).into_owned();
-            write(
-                w,
-                serde_json::to_string(&name).unwrap_or_default().as_bytes(),
-            )?;
-            write(w, b":")?;
+            let name = write_key(w, &mut first_out, &key)?;
             if name != "log" || r.kind()? != ValueKind::Object {
                 let mut v = read_tree(r, 0)?;
                 self.generic(&mut v, "other");
@@ -222,16 +213,7 @@ impl Redactor {
             write(w, b"{")?;
             let mut lfirst_out = true;
             while r.next_key(&mut lfirst, &mut lkey)? {
-                if !lfirst_out {
-                    write(w, b",")?;
-                }
-                lfirst_out = false;
-                let lname = String::from_utf8_lossy(&lkey).into_owned();
-                write(
-                    w,
-                    serde_json::to_string(&lname).unwrap_or_default().as_bytes(),
-                )?;
-                write(w, b":")?;
+                let lname = write_key(w, &mut lfirst_out, &lkey)?;
                 if lname == "entries" && r.kind()? != ValueKind::Array {
                     return Err(Stop::NotHar(
                         "it is JSON, but not a HAR: log.entries is not an array".into(),
@@ -272,6 +254,19 @@ impl Redactor {
         }
         Ok(())
     }
+}
+
+/// Writes `,"key":` (no comma before the first key of an object) and returns the key.
+fn write_key<W: Write>(w: &mut W, first: &mut bool, key: &[u8]) -> Result<String, Stop> {
+    let name = String::from_utf8_lossy(key).into_owned();
+    let separator = if std::mem::replace(first, false) {
+        ""
+    } else {
+        ","
+    };
+    let quoted = serde_json::to_string(&name).unwrap_or_default();
+    write!(w, "{separator}{quoted}:").map_err(Stop::Write)?;
+    Ok(name)
 }
 
 /// Reads one value into a tree, capping strings and depth.

@@ -86,7 +86,8 @@ pub fn check(args: &AwsArgs, messages: &mut [MessageReport]) -> Result<(), Failu
         let config =
             sdk::load_config(args.profile.as_deref(), args.region.as_deref(), &fallback).await;
         sdk::check_credentials(&config).await.map_err(Failure)?;
-        let account = SdkAccount::new(&config, connect_region.as_deref());
+        let mut account = SdkAccount::new(&config, connect_region.as_deref());
+        account.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
         Ok::<_, Failure>(checks::run(&account, &input, &primary.report.as_of).await)
     })?;
     replace_skips(&mut primary.report, findings);

@@ -5,7 +5,7 @@ use saml_core::aws::RolePair;
 use saml_core::{AsOf, Code, Finding};
 
 use super::{skipped, Input};
-use crate::account::{Account, Role};
+use crate::account::{AccessError, Account, Role};
 use crate::policy::{allowed_resources, evaluate, Decision, Policy, Request};
 
 const EXPIRY_WARNING_MILLIS: i64 = 30 * 86_400 * 1000;
@@ -242,7 +242,9 @@ pub(super) async fn check_federation(
     if let Some(s) = &input.source_identity {
         request = request.context("aws:SourceIdentity", &[s]);
     }
-    match evaluate(&policies, &request) {
+    let decision = evaluate(&policies, &request);
+    let identity_allows = matches!(decision, Decision::Allow(_));
+    match decision {
         Decision::Allow(_) => {}
         Decision::Unknown(why) => findings.push(Finding::skipped(
             "GetFederationToken permission",
@@ -285,8 +287,131 @@ pub(super) async fn check_federation(
             ));
         }
     }
-    findings.push(Finding::skipped(
-        "permission boundaries and SCPs",
-        format!("the role's identity policies were evaluated for {}; a permission boundary, an organization SCP or a session policy can still deny it and were not evaluated", pair.role),
-    ));
+    if identity_allows {
+        check_boundary(account, pair, role, &request, &resource, findings).await;
+    }
+    check_organization(account, pair, &request, &resource, findings).await;
+}
+
+/// A permissions boundary caps the role: GetFederationToken needs its Allow too, and its Deny
+/// wins (IAM policy evaluation logic: identity-based policies ∩ permissions boundary).
+async fn check_boundary(
+    account: &impl Account,
+    pair: &RolePair,
+    role: &Role,
+    request: &Request,
+    resource: &str,
+    findings: &mut Vec<Finding>,
+) {
+    const CHECK: &str = "GetFederationToken permission";
+    let Some(arn) = &role.permissions_boundary else {
+        return;
+    };
+    let document = match account.managed_policy(arn).await {
+        Err(e) => return findings.push(skipped(CHECK, &e)),
+        Ok(None) => {
+            return findings.push(Finding::skipped(
+                CHECK,
+                format!(
+                    "the permissions boundary {arn} of {} could not be found",
+                    pair.role
+                ),
+            ))
+        }
+        Ok(Some(d)) => d,
+    };
+    let boundary = match Policy::parse(&format!("permissions boundary {arn}"), &document.document) {
+        Ok(p) => p,
+        Err(e) => {
+            return findings.push(Finding::skipped(
+                CHECK,
+                format!("the permissions boundary {arn} could not be read: {e}"),
+            ))
+        }
+    };
+    let why = match evaluate(std::slice::from_ref(&boundary), request) {
+        Decision::Allow(_) => return,
+        Decision::Unknown(why) => {
+            return findings.push(Finding::skipped(
+                CHECK,
+                format!(
+                    "the permissions boundary {arn} of {}: {}",
+                    pair.role,
+                    why.join("; ")
+                ),
+            ))
+        }
+        Decision::ExplicitDeny(by) => format!("denies it explicitly ({})", by.join(", ")),
+        Decision::ImplicitDeny => "does not allow it".to_owned(),
+    };
+    findings.push(
+        Finding::new(
+            Code::FederationTokenNotAllowed,
+            format!(
+                "the role's policies allow connect:GetFederationToken on {resource}, but the permissions boundary {arn} of {} {why}: a boundary caps what the policies grant",
+                pair.role
+            ),
+        )
+        .with("resource", resource)
+        .with("permissions_boundary", arn.as_str()),
+    );
+}
+
+/// The organization's service control policies (and resource control policies) must allow the
+/// call too. Only the management account or a delegated administrator may read them: when they
+/// cannot be read, one `check_skipped` says exactly that.
+async fn check_organization(
+    account: &impl Account,
+    pair: &RolePair,
+    request: &Request,
+    resource: &str,
+    findings: &mut Vec<Finding>,
+) {
+    const CHECK: &str = "organization policies (SCPs, RCPs)";
+    let id = pair.role.account.as_str();
+    let documents = match account.organization_policies(id).await {
+        Ok(d) => d,
+        Err(e) => {
+            let mut f = Finding::skipped(
+                CHECK,
+                format!("AWS Organizations policies of account {id} were not evaluated: reading them needs organizations:ListPoliciesForTarget and organizations:DescribePolicy ({e}); everything else that decides connect:GetFederationToken was"),
+            );
+            if let AccessError::Denied { action } = e {
+                f = f.with("missing_permission", action);
+            }
+            return findings.push(f);
+        }
+    };
+    if documents.is_empty() {
+        return; // not in an organization, or no policy applies
+    }
+    let mut policies = Vec::new();
+    for d in &documents {
+        match Policy::parse(&d.name, &d.document) {
+            Ok(p) => policies.push(p),
+            Err(e) => {
+                return findings.push(Finding::skipped(
+                    CHECK,
+                    format!("the organization policy {} could not be read: {e}", d.name),
+                ))
+            }
+        }
+    }
+    let why = match evaluate(&policies, request) {
+        Decision::Allow(_) => return,
+        Decision::Unknown(why) => return findings.push(Finding::skipped(CHECK, why.join("; "))),
+        Decision::ExplicitDeny(by) => format!("denied explicitly by {}", by.join(", ")),
+        Decision::ImplicitDeny => "allowed by none of them".to_owned(),
+    };
+    findings.push(
+        Finding::new(
+            Code::FederationTokenNotAllowed,
+            format!(
+                "connect:GetFederationToken on {resource} for {} is {why} among the organization's policies of account {id}",
+                pair.role
+            ),
+        )
+        .with("resource", resource)
+        .with("organization_policies", documents.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(" ")),
+    );
 }

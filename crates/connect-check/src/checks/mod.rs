@@ -124,6 +124,17 @@ pub async fn run(account: &impl Account, input: &Input, as_of: &AsOf) -> Vec<Fin
             "the assertion names no valid Role (role ARN, provider ARN)",
         ));
     }
+    // Several roles in one account share its organization policies: one note, not one each.
+    let mut seen = Vec::new();
+    findings.retain(|f| {
+        if f.code != saml_core::Code::CheckSkipped {
+            return true;
+        }
+        let key = f.detail.clone();
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
     findings.sort_by_key(|f| f.severity);
     findings
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use saml_core::aws::{InstanceId, Region, RolePair};
 use saml_core::{AsOf, AsOfSource, Code, Timestamp};
 
+use super::connect::UserLookup;
 use super::*;
 use crate::account::{
     AccessError, AccessResult, Account, Instance, Match, PolicyDocument, Role, SamlProvider, User,
@@ -29,11 +30,26 @@ const PROVIDER: &str = "arn:aws:iam::123456789012:saml-provider/AzureAD_Connect_
 const SEED_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Statement1","Effect":"Allow","Action":"connect:GetFederationToken","Resource":["arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/user/${aws:userid}"]}]}"#;
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/AzureAD_Connect_Agent"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}"#;
 
-/// An in-memory account that counts the calls made to it.
+/// How the fake's SearchUsers compares CONTAINS values: the API reference does not say, so
+/// every lookup test runs in both modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseMode {
+    Sensitive,
+    Insensitive,
+}
+
+/// An in-memory account that counts the calls made to it and holds to the documented limits of
+/// the API: EXACT is case-sensitive, CONTAINS values outside 2–25 characters match nothing (and
+/// are counted, so tests can assert none is sent), SearchUsers pages hold at most 500 users
+/// (its MaxResults), ListUsers pages at most 1,000.
 struct Fake {
     instance: Option<Instance>,
     users: Vec<String>,
     page_size: usize,
+    case: CaseMode,
+    out_of_limit: RefCell<usize>,
+    boundary: Option<PolicyDocument>,
+    organization: AccessResult<Vec<PolicyDocument>>,
     provider: Option<SamlProvider>,
     role: Option<Role>,
     inline: Vec<PolicyDocument>,
@@ -57,6 +73,12 @@ impl Fake {
                 "john.smith@contoso.com".into(),
             ],
             page_size: 500,
+            case: CaseMode::Sensitive,
+            out_of_limit: RefCell::new(0),
+            boundary: None,
+            organization: Err(AccessError::Denied {
+                action: "organizations:ListPoliciesForTarget",
+            }),
             provider: Some(SamlProvider {
                 metadata_document: format!(
                     r#"<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sts.windows.net/t/"><IDPSSODescriptor><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>{cert}</X509Certificate></X509Data></KeyInfo></KeyDescriptor></IDPSSODescriptor></EntityDescriptor>"#
@@ -68,6 +90,7 @@ impl Fake {
                 role_id: "AROAEXAMPLEID123456".into(),
                 trust_policy: TRUST.into(),
                 max_session_duration: 43200,
+                permissions_boundary: None,
             }),
             inline: vec![PolicyDocument {
                 name: "azure_federation_policy".into(),
@@ -103,36 +126,40 @@ impl Account for Fake {
     async fn search_users(
         &self,
         _: &str,
-        username: &str,
+        value: &str,
         how: Match,
         next_token: Option<String>,
     ) -> AccessResult<UserPage> {
         self.call("connect:SearchUsers")?;
+        let len = value.chars().count();
+        if how == Match::Contains && !(2..=25).contains(&len) {
+            *self.out_of_limit.borrow_mut() += 1;
+            return Ok(UserPage::default());
+        }
+        let folded = value.to_lowercase();
         let matching: Vec<&String> = self
             .users
             .iter()
-            .filter(|u| match how {
-                Match::Exact => *u == username,
-                // Connect's CONTAINS is case-insensitive.
-                Match::Contains => u.to_lowercase().contains(&username.to_lowercase()),
+            .filter(|u| match (how, self.case) {
+                (Match::Exact, _) => *u == value,
+                (Match::Contains, CaseMode::Sensitive) => u.contains(value),
+                (Match::Contains, CaseMode::Insensitive) => u.to_lowercase().contains(&folded),
             })
             .collect();
-        let start: usize = next_token.map(|t| t.parse().unwrap()).unwrap_or(0);
-        let page: Vec<User> = matching
-            .iter()
-            .skip(start)
-            .take(self.page_size)
-            .map(|u| User {
-                username: (*u).clone(),
-                id: "u".into(),
-            })
-            .collect();
-        let next =
-            (start + self.page_size < matching.len()).then(|| (start + self.page_size).to_string());
-        Ok(UserPage {
-            users: page,
-            next_token: next,
-        })
+        Ok(page_of(&matching, self.page_size.min(500), next_token))
+    }
+    async fn list_users(&self, _: &str, next_token: Option<String>) -> AccessResult<UserPage> {
+        self.call("connect:ListUsers")?;
+        let all: Vec<&String> = self.users.iter().collect();
+        Ok(page_of(&all, 1000, next_token))
+    }
+    async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>> {
+        self.call("iam:GetPolicy")?;
+        Ok(self.boundary.clone().filter(|b| b.name.ends_with(arn)))
+    }
+    async fn organization_policies(&self, _: &str) -> AccessResult<Vec<PolicyDocument>> {
+        self.call("organizations:ListPoliciesForTarget")?;
+        self.organization.clone()
     }
     async fn saml_provider(&self, _: &str) -> AccessResult<Option<SamlProvider>> {
         self.call("iam:GetSAMLProvider")?;
@@ -149,6 +176,23 @@ impl Account for Fake {
     async fn attached_policies(&self, _: &str) -> AccessResult<Vec<PolicyDocument>> {
         self.call("iam:ListAttachedRolePolicies")?;
         Ok(self.attached.clone())
+    }
+}
+
+/// One page of `users` from the offset the token holds.
+fn page_of(users: &[&String], size: usize, next_token: Option<String>) -> UserPage {
+    let start: usize = next_token.map(|t| t.parse().unwrap()).unwrap_or(0);
+    UserPage {
+        users: users
+            .iter()
+            .skip(start)
+            .take(size)
+            .map(|u| User {
+                username: (*u).clone(),
+                id: "u".into(),
+            })
+            .collect(),
+        next_token: (start + size < users.len()).then(|| (start + size).to_string()),
     }
 }
 
@@ -201,6 +245,7 @@ fn a_healthy_account_raises_nothing_in_few_calls() {
         .extend((0..20_000).map(|i| format!("agent{i}@contoso.com")));
     assert_eq!(problems(&fake, &input()), Vec::<Code>::new());
     assert_eq!(fake.count("connect:SearchUsers"), 1, "one EXACT search");
+    assert_eq!(fake.count("connect:ListUsers"), 0);
     assert_eq!(
         fake.count("connect:DescribeInstance") + fake.count("connect:SearchUsers"),
         2,
@@ -221,13 +266,128 @@ fn connect_codes() {
     assert_eq!(problems(&fake, &input()), [Code::ConnectUserNotFound]);
 }
 
-#[test]
-fn case_mismatch_shows_both_spellings_without_listing_everyone() {
+/// A 40-character e-mail address as RoleSessionName: over the 25-character CONTAINS limit.
+const LONG_NAME: &str = "jane.doe-smithson.contractor@contoso.com";
+
+/// `users` agents plus `extra`, on an instance whose CONTAINS compares as `case` does.
+fn instance_with(users: usize, extra: &[&str], case: CaseMode) -> Fake {
     let mut fake = Fake::healthy();
-    fake.users = (0..20_000)
+    fake.case = case;
+    fake.users = (0..users)
         .map(|i| format!("agent{i}@contoso.com"))
         .collect();
-    fake.users.push("Jane.Doe@Contoso.com".into());
+    fake.users.extend(extra.iter().map(|u| (*u).to_owned()));
+    fake
+}
+
+/// The user lookup alone: its answer and the Connect user calls it made.
+fn lookup(fake: &Fake, name: &str) -> (UserLookup, usize) {
+    let found = block_on(connect::find_user(fake, INSTANCE, name)).unwrap();
+    assert_eq!(
+        *fake.out_of_limit.borrow(),
+        0,
+        "a CONTAINS value outside 2–25 characters was sent"
+    );
+    (
+        found,
+        fake.count("connect:SearchUsers") + fake.count("connect:ListUsers"),
+    )
+}
+
+const MODES: [CaseMode; 2] = [CaseMode::Sensitive, CaseMode::Insensitive];
+
+#[test]
+fn a_healthy_lookup_at_20000_users_takes_at_most_two_calls() {
+    for case in MODES {
+        for name in ["jane.doe@contoso.com", LONG_NAME] {
+            let fake = instance_with(20_000, &[name], case);
+            let (found, calls) = lookup(&fake, name);
+            assert_eq!(found, UserLookup::Exact, "{case:?} {name}");
+            assert!(calls <= 2, "{case:?} {name}: {calls} calls");
+        }
+    }
+}
+
+#[test]
+fn a_case_mismatch_of_a_long_name_on_3000_users_takes_at_most_eight_calls() {
+    let spellings = [
+        "Jane.Doe-Smithson.Contractor@Contoso.com",
+        "JANE.DOE-SMITHSON.CONTRACTOR@CONTOSO.COM",
+        "jane.doe-smithson.contractor@contoso.com",
+    ];
+    for case in MODES {
+        for stored in spellings {
+            for sent in spellings.iter().filter(|s| **s != stored) {
+                let fake = instance_with(3_000, &[stored], case);
+                let (found, calls) = lookup(&fake, sent);
+                assert_eq!(
+                    found,
+                    UserLookup::OnlyCaseInsensitive(stored.to_owned()),
+                    "{case:?}: sent {sent}, stored {stored}"
+                );
+                assert!(
+                    calls <= 8,
+                    "{case:?}: sent {sent}, stored {stored}: {calls} calls"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_user_who_does_not_exist_is_reported_at_any_size() {
+    for case in MODES {
+        for size in [0, 1, 999, 1_000, 1_001, 3_000, 20_000] {
+            for name in ["jane.doe@contoso.com", LONG_NAME, "ab"] {
+                // Near misses that a sloppy comparison would take for the user.
+                let near = [
+                    format!("x{name}"),
+                    format!("{name}.old"),
+                    name[..name.len() - 1].to_owned(),
+                ];
+                let near: Vec<&str> = near.iter().map(String::as_str).collect();
+                let fake = instance_with(size, &near, case);
+                let (found, _) = lookup(&fake, name);
+                assert_eq!(found, UserLookup::None, "{case:?} {size} {name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_case_insensitive_service_settles_absence_without_listing_everyone() {
+    // Agents named like the user in another case show the service ignores case.
+    let fake = instance_with(20_000, &["JANE.DOE@CONTOSO.COM.OLD"], CaseMode::Insensitive);
+    let (found, calls) = lookup(&fake, "jane.doe@contoso.com");
+    assert_eq!(found, UserLookup::None);
+    assert!(calls <= 3, "{calls} calls");
+    assert_eq!(fake.count("connect:ListUsers"), 0);
+}
+
+#[test]
+fn names_at_the_contains_limits_are_searched_within_them() {
+    for case in MODES {
+        for len in [2, 24, 25, 26, 64] {
+            let name: String = "Ab".repeat(40).chars().take(len).collect();
+            let stored = name.to_lowercase();
+            let fake = instance_with(50, &[&stored], case);
+            let (found, _) = lookup(&fake, &name);
+            assert_eq!(
+                found,
+                UserLookup::OnlyCaseInsensitive(stored),
+                "{case:?} {len}"
+            );
+        }
+    }
+    assert!(connect::contains_values("a").is_empty());
+    assert!(connect::contains_values(LONG_NAME)
+        .iter()
+        .all(|v| v.chars().count() == 25));
+}
+
+#[test]
+fn the_case_mismatch_finding_shows_both_spellings() {
+    let fake = instance_with(3_000, &["Jane.Doe@Contoso.com"], CaseMode::Sensitive);
     let findings = block_on(run(&fake, &input(), &at()));
     let f = findings
         .iter()
@@ -240,32 +400,6 @@ fn case_mismatch_shows_both_spellings_without_listing_everyone() {
     assert_eq!(
         f.evidence.get("role_session_name"),
         Some("jane.doe@contoso.com")
-    );
-    assert_eq!(
-        fake.count("connect:SearchUsers"),
-        2,
-        "EXACT, then one narrow CONTAINS page"
-    );
-}
-
-#[test]
-fn contains_search_is_paginated() {
-    let mut fake = Fake::healthy();
-    fake.page_size = 2;
-    fake.users = vec![
-        "x.jane.doe@contoso.com".into(),
-        "jane.doe@contoso.com.old".into(),
-        "jane.doe@contoso.co".into(),
-        "JANE.DOE@CONTOSO.COM".into(),
-    ];
-    let findings = block_on(run(&fake, &input(), &at()));
-    assert!(findings
-        .iter()
-        .any(|f| f.code == Code::ConnectUserCaseMismatch));
-    assert_eq!(
-        fake.count("connect:SearchUsers"),
-        1 + 2,
-        "EXACT, then CONTAINS pages until the match"
     );
 }
 
@@ -344,10 +478,85 @@ fn federation_token_codes() {
         document: r#"{"Statement":{"Effect":"Deny","Action":"connect:*","Resource":"*"}}"#.into(),
     }];
     assert_eq!(problems(&fake, &input()), [Code::FederationTokenNotAllowed]);
-    // Every evaluation says what it did not evaluate.
-    assert!(block_on(run(&Fake::healthy(), &input(), &at()))
+    // What could not be evaluated is said, once: organization policies the caller may not read.
+    let skips: Vec<_> = block_on(run(&Fake::healthy(), &input(), &at()))
+        .into_iter()
+        .filter(|f| f.code == Code::CheckSkipped)
+        .collect();
+    assert_eq!(skips.len(), 1, "{skips:#?}");
+    assert!(skips[0]
+        .detail
+        .contains("organizations:ListPoliciesForTarget"));
+    assert_eq!(
+        skips[0].evidence.get("missing_permission"),
+        Some("organizations:ListPoliciesForTarget")
+    );
+}
+
+const BOUNDARY: &str = "arn:aws:iam::123456789012:policy/AgentBoundary";
+
+#[test]
+fn a_permissions_boundary_must_allow_too() {
+    let with_boundary = |document: &str| {
+        let mut fake = Fake::healthy();
+        fake.role.as_mut().unwrap().permissions_boundary = Some(BOUNDARY.into());
+        fake.boundary = Some(PolicyDocument {
+            name: format!("managed policy {BOUNDARY}"),
+            document: document.into(),
+        });
+        fake
+    };
+    let allows = with_boundary(
+        r#"{"Statement":{"Effect":"Allow","Action":["connect:*","sts:*"],"Resource":"*"}}"#,
+    );
+    assert_eq!(problems(&allows, &input()), Vec::<Code>::new());
+    assert_eq!(allows.count("iam:GetPolicy"), 1);
+    for blocking in [
+        r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+        r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"connect:GetFederationToken","Resource":"*"}]}"#,
+    ] {
+        let fake = with_boundary(blocking);
+        let findings = block_on(run(&fake, &input(), &at()));
+        let f = findings
+            .iter()
+            .find(|f| f.code == Code::FederationTokenNotAllowed)
+            .unwrap_or_else(|| panic!("{findings:#?}"));
+        assert!(f.detail.contains(BOUNDARY), "{}", f.detail);
+        assert_eq!(f.evidence.get("permissions_boundary"), Some(BOUNDARY));
+    }
+    // No identity allow: one finding about the policies, not a second about the boundary.
+    let mut fake =
+        with_boundary(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#);
+    fake.inline.clear();
+    assert_eq!(problems(&fake, &input()), [Code::FederationTokenNotAllowed]);
+}
+
+#[test]
+fn readable_organization_policies_are_evaluated() {
+    let scp = |doc: &str| PolicyDocument {
+        name: "SCP p-1".into(),
+        document: doc.into(),
+    };
+    let mut fake = Fake::healthy();
+    fake.organization = Ok(vec![scp(
+        r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+    )]);
+    let findings = block_on(run(&fake, &input(), &at()));
+    assert!(findings.is_empty(), "{findings:#?}");
+    fake.organization = Ok(vec![
+        scp(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#),
+        PolicyDocument {
+            name: "SCP p-deny-connect".into(),
+            document: r#"{"Statement":{"Effect":"Deny","Action":"connect:*","Resource":"*"}}"#
+                .into(),
+        },
+    ]);
+    let findings = block_on(run(&fake, &input(), &at()));
+    let f = findings
         .iter()
-        .any(|f| f.detail.contains("permission boundary")));
+        .find(|f| f.code == Code::FederationTokenNotAllowed)
+        .unwrap();
+    assert!(f.detail.contains("p-deny-connect"), "{}", f.detail);
 }
 
 #[test]
@@ -373,6 +582,17 @@ fn the_checkers_own_access_denied_is_a_skip_naming_the_permission() {
             "{action}"
         );
     }
+}
+
+#[test]
+fn a_denied_list_users_is_a_skip_not_a_verdict() {
+    let mut fake = instance_with(10, &["Jane.Doe@Contoso.com"], CaseMode::Sensitive);
+    fake.denied = vec!["connect:ListUsers"];
+    let findings = block_on(run(&fake, &input(), &at()));
+    assert!(!findings.iter().any(|f| f.code == Code::ConnectUserNotFound));
+    assert!(findings
+        .iter()
+        .any(|f| f.evidence.get("missing_permission") == Some("connect:ListUsers")));
 }
 
 #[test]

@@ -17,6 +17,9 @@ pub struct MessageReport {
     pub primary: bool,
     #[serde(flatten)]
     pub report: Report,
+    /// The decoded message, to diagnose again against the IAM provider's metadata (`--aws`).
+    #[serde(skip)]
+    pub rerun: Option<crate::aws::Rerun>,
 }
 
 /// Everything one run found.

@@ -146,6 +146,7 @@ codes! {
     FederationTokenWrongInstance => "federation_token_wrong_instance",
     SessionDurationExceedsRoleMax => "session_duration_exceeds_role_max",
     CheckSkipped => "check_skipped",
+    IamProviderMetadataDiffers => "iam_provider_metadata_differs",
 }
 
 impl fmt::Display for Code {

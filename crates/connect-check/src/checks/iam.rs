@@ -372,9 +372,13 @@ async fn check_organization(
     let documents = match account.organization_policies(id).await {
         Ok(d) => d,
         Err(e) => {
+            let why = match &e {
+                AccessError::Failed { message, .. } => message.clone(),
+                other => other.to_string(),
+            };
             let mut f = Finding::skipped(
                 CHECK,
-                format!("AWS Organizations policies of account {id} were not evaluated: reading them needs organizations:ListPoliciesForTarget and organizations:DescribePolicy ({e}); everything else that decides connect:GetFederationToken was"),
+                format!("the AWS Organizations policies of account {id} were not evaluated ({why}): reading them needs organizations:ListPoliciesForTarget and organizations:DescribePolicy; every other policy that decides connect:GetFederationToken was"),
             );
             if let AccessError::Denied { action } = e {
                 f = f.with("missing_permission", action);

@@ -342,6 +342,54 @@ async fn diagnose_aws_against_a_local_iam() {
         skips[0].contains("organizations:ListPoliciesForTarget"),
         "{skips:?}"
     );
+    // A capture with two sign-ins as two different users: each is checked, and its findings
+    // say which response they belong to.
+    let (_, report) = diagnose_with(
+        &moto,
+        "tests/fixtures/har/two-sign-ins.har",
+        CredentialSource::Environment,
+        &[],
+        &connect,
+    );
+    let messages = report["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    let message_codes = |m: &Value| -> Vec<String> {
+        m["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] != "info")
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(messages[0]["primary"], true);
+    assert_eq!(
+        message_codes(&messages[0]),
+        Vec::<String>::new(),
+        "{report}"
+    );
+    let mut retry = message_codes(&messages[1]);
+    retry.sort();
+    assert_eq!(
+        retry,
+        ["connect_user_not_found", "role_session_name_invalid"],
+        "{report}"
+    );
+    let not_found = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "connect_user_not_found")
+        .unwrap();
+    assert!(
+        not_found["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("HAR entry 1 "),
+        "{not_found}"
+    );
+    assert_eq!(skipped(&report).len(), 1, "{:#?}", skipped(&report));
+
     // The user exists only in another case.
     let connect = fake_connect(&["Jane.Doe@Contoso.com"]);
     let (_, report) = diagnose_with(&moto, har, CredentialSource::Environment, &[], &connect);

@@ -143,7 +143,17 @@ pub fn check(
         }
         Ok::<_, Failure>(results)
     })?;
-    for (i, findings, anchor) in results {
+    // A check skipped for the same reason in several messages (the organization's policies of
+    // one account) is said once, under the first message.
+    let mut said: Vec<String> = Vec::new();
+    for (i, mut findings, anchor) in results {
+        findings.retain(|f| {
+            f.code != Code::CheckSkipped || {
+                let new = !said.contains(&f.detail);
+                said.push(f.detail.clone());
+                new
+            }
+        });
         apply(&mut messages[i], findings, anchor, given_metadata);
     }
     Ok(())

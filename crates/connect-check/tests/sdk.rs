@@ -495,10 +495,17 @@ fn the_checker_policy_is_least_privilege() {
             &connect_check::policy::Request::new(action, "arn:aws:connect:us-east-1:1:instance/x"),
         )
     };
-    assert!(matches!(
-        ask("connect:SearchUsers"),
-        connect_check::policy::Decision::Allow(_)
-    ));
+    for action in [
+        "connect:SearchUsers",
+        "connect:ListUsers",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+    ] {
+        assert!(
+            matches!(ask(action), connect_check::policy::Decision::Allow(_)),
+            "{action}"
+        );
+    }
     assert_eq!(
         ask("connect:GetFederationToken"),
         connect_check::policy::Decision::ImplicitDeny

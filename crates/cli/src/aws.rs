@@ -5,7 +5,8 @@ use std::cell::RefCell;
 
 use clap::Args;
 use connect_check::account::{
-    AccessResult, Account, Instance, Match, PolicyDocument, Role, SamlProvider, UserPage,
+    AccessResult, Account, Instance, Match, OrganizationLevel, PolicyDocument, Role, SamlProvider,
+    UserPage,
 };
 use connect_check::checks::{self, Input, InstanceTarget};
 use connect_check::sdk::{self, SdkAccount};
@@ -127,12 +128,22 @@ pub fn check(
         let config =
             sdk::load_config(args.profile.as_deref(), args.region.as_deref(), &fallback).await;
         sdk::check_credentials(&config).await.map_err(Failure)?;
-        let mut sdk_account = SdkAccount::new(&config, connect_region.as_deref());
-        sdk_account.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        let account = Remembering::new(sdk_account);
+        // Connect is regional: each response is checked in its own instance's region.
+        let mut accounts: Vec<(Option<String>, Remembering<SdkAccount>)> = Vec::new();
         let mut results = Vec::new();
         for (i, input) in to_check.iter().zip(&inputs) {
-            let findings = checks::run(&account, input, &messages[*i].report.as_of).await;
+            let region = args
+                .region
+                .clone()
+                .or_else(|| input.instance.as_ref().map(|t| t.region.to_string()))
+                .or_else(|| connect_region.clone());
+            if !accounts.iter().any(|(r, _)| *r == region) {
+                let mut sdk_account = SdkAccount::new(&config, region.as_deref());
+                sdk_account.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+                accounts.push((region.clone(), Remembering::new(sdk_account)));
+            }
+            let account = &accounts.iter().find(|(r, _)| *r == region).unwrap().1;
+            let findings = checks::run(account, input, &messages[*i].report.as_of).await;
             let anchor = input.roles.first().and_then(|pair| {
                 let arn = pair.provider.as_str();
                 let provider = account.remembered(arn)?;
@@ -306,7 +317,10 @@ impl<A: Account> Account for Remembering<A> {
     async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>> {
         self.inner.managed_policy(arn).await
     }
-    async fn organization_policies(&self, account_id: &str) -> AccessResult<Vec<PolicyDocument>> {
+    async fn organization_policies(
+        &self,
+        account_id: &str,
+    ) -> AccessResult<Vec<OrganizationLevel>> {
         self.inner.organization_policies(account_id).await
     }
 }

@@ -369,8 +369,8 @@ async fn check_organization(
 ) {
     const CHECK: &str = "organization policies (SCPs, RCPs)";
     let id = pair.role.account.as_str();
-    let documents = match account.organization_policies(id).await {
-        Ok(d) => d,
+    let levels = match account.organization_policies(id).await {
+        Ok(l) => l,
         Err(e) => {
             let why = match &e {
                 AccessError::Failed { message, .. } => message.clone(),
@@ -386,36 +386,43 @@ async fn check_organization(
             return findings.push(f);
         }
     };
-    if documents.is_empty() {
-        return; // not in an organization, or no policy applies
-    }
-    let mut policies = Vec::new();
-    for d in &documents {
-        match Policy::parse(&d.name, &d.document) {
-            Ok(p) => policies.push(p),
-            Err(e) => {
-                return findings.push(Finding::skipped(
-                    CHECK,
-                    format!("the organization policy {} could not be read: {e}", d.name),
-                ))
+    // Every level must allow; the first that does not decides (its explicit Deny, or no Allow).
+    for level in &levels {
+        let mut policies = Vec::new();
+        for d in &level.policies {
+            match Policy::parse(&d.name, &d.document) {
+                Ok(p) => policies.push(p),
+                Err(e) => {
+                    return findings.push(Finding::skipped(
+                        CHECK,
+                        format!("the organization policy {} could not be read: {e}", d.name),
+                    ))
+                }
             }
         }
+        let why = match evaluate(&policies, request) {
+            Decision::Allow(_) => continue,
+            Decision::Unknown(why) => {
+                return findings.push(Finding::skipped(
+                    CHECK,
+                    format!("{}: {}", level.target, why.join("; ")),
+                ))
+            }
+            Decision::ExplicitDeny(by) => format!("denied explicitly by {}", by.join(", ")),
+            Decision::ImplicitDeny => "allowed by none of its policies".to_owned(),
+        };
+        let names: Vec<&str> = level.policies.iter().map(|d| d.name.as_str()).collect();
+        return findings.push(
+            Finding::new(
+                Code::FederationTokenNotAllowed,
+                format!(
+                    "connect:GetFederationToken on {resource} for {} is {why} at {} of the organization (account {id}): service control policies cap every role of the account",
+                    pair.role, level.target
+                ),
+            )
+            .with("resource", resource)
+            .with("organization_target", level.target.clone())
+            .with("organization_policies", names.join(" ")),
+        );
     }
-    let why = match evaluate(&policies, request) {
-        Decision::Allow(_) => return,
-        Decision::Unknown(why) => return findings.push(Finding::skipped(CHECK, why.join("; "))),
-        Decision::ExplicitDeny(by) => format!("denied explicitly by {}", by.join(", ")),
-        Decision::ImplicitDeny => "allowed by none of them".to_owned(),
-    };
-    findings.push(
-        Finding::new(
-            Code::FederationTokenNotAllowed,
-            format!(
-                "connect:GetFederationToken on {resource} for {} is {why} among the organization's policies of account {id}",
-                pair.role
-            ),
-        )
-        .with("resource", resource)
-        .with("organization_policies", documents.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(" ")),
-    );
 }

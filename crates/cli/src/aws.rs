@@ -154,18 +154,27 @@ pub fn check(
         }
         Ok::<_, Failure>(results)
     })?;
-    // A check skipped for the same reason in several messages (the organization's policies of
-    // one account) is said once, under the first message.
-    let mut said: Vec<String> = Vec::new();
+    // One problem, one finding: an account finding that is the same for several messages (the
+    // provider's metadata, the organization's policies, the role's permissions) is said once,
+    // under the first message it concerns.
+    let mut said: Vec<(Code, String)> = Vec::new();
     for (i, mut findings, anchor) in results {
+        let cert_mismatch = findings
+            .iter()
+            .any(|f| f.code == Code::IamProviderCertMismatch);
         findings.retain(|f| {
-            f.code != Code::CheckSkipped || {
-                let new = !said.contains(&f.detail);
-                said.push(f.detail.clone());
-                new
-            }
+            let key = (f.code, f.detail.clone());
+            let new = !said.contains(&key);
+            said.push(key);
+            new
         });
-        apply(&mut messages[i], findings, anchor, given_metadata);
+        apply(
+            &mut messages[i],
+            findings,
+            anchor,
+            given_metadata,
+            cert_mismatch,
+        );
     }
     Ok(())
 }
@@ -177,6 +186,7 @@ fn apply(
     mut findings: Vec<Finding>,
     anchor: Option<(String, Metadata)>,
     given: Option<&Metadata>,
+    cert_mismatch: bool,
 ) {
     let (Some((arn, metadata)), Some(rerun)) = (anchor, &message.rerun) else {
         return replace_skips(&mut message.report, findings);
@@ -187,17 +197,14 @@ fn apply(
         metadata: Some(&metadata),
     };
     let mut report = saml_core::diagnose_decoded_in(&rerun.decoded, &ctx);
-    if findings
-        .iter()
-        .any(|f| f.code == Code::IamProviderCertMismatch)
-    {
+    if cert_mismatch {
         // One problem, one finding: the account check names the provider and its fix.
         report
             .findings
             .retain(|f| f.code != Code::SigningCertNotInMetadata);
     }
     if let Some(signature) = &mut report.facts.signature {
-        *signature += &format!(" (trust anchor: the metadata of {arn})");
+        *signature += &format!("; trust anchor: the metadata of {arn}");
     }
     if let Some(given) = given {
         findings.extend(metadata_difference(given, &metadata, &arn));

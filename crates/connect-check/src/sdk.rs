@@ -386,7 +386,7 @@ impl Account for SdkAccount {
     async fn organization_policies(&self, _: &str) -> AccessResult<Vec<OrganizationLevel>> {
         Err(AccessError::Failed {
             action: "organizations:ListPoliciesForTarget",
-            message: "saml-doctor does not read AWS Organizations policies (SCPs, RCPs)".into(),
+            message: "saml-doctor does not read AWS Organizations policies".into(),
         })
     }
 }

@@ -357,8 +357,9 @@ async fn check_boundary(
     );
 }
 
-/// The organization's service control policies (and resource control policies) must allow the
-/// call too. Only the management account or a delegated administrator may read them: when they
+/// The organization's service control policies must allow the call too. (Resource control
+/// policies do not apply to Amazon Connect; those that may restrict sts:AssumeRoleWithSAML on the
+/// role are not among what the `Account` returns, and unreadable ones are named in the skip.) Only the management account or a delegated administrator may read them: when they
 /// cannot be read, one `check_skipped` says exactly that.
 async fn check_organization(
     account: &impl Account,
@@ -378,7 +379,7 @@ async fn check_organization(
             };
             let mut f = Finding::skipped(
                 CHECK,
-                format!("the AWS Organizations policies of account {id} were not evaluated ({why}): reading them needs organizations:ListPoliciesForTarget and organizations:DescribePolicy; every other policy that decides connect:GetFederationToken was"),
+                format!("the organization's service control and resource control policies for account {id} were not evaluated: {why} (reading them takes organizations:ListParents, organizations:ListPoliciesForTarget and organizations:DescribePolicy, which only the organization's management account or a delegated administrator may call); every other policy that decides connect:GetFederationToken was evaluated"),
             );
             if let AccessError::Denied { action } = e {
                 f = f.with("missing_permission", action);

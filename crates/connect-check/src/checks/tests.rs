@@ -36,6 +36,9 @@ const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","P
 enum CaseMode {
     Sensitive,
     Insensitive,
+    /// Case-sensitive, with unrelated users mixed into every CONTAINS answer (a search that
+    /// ranks rather than filters): the code must not read them as evidence of case folding.
+    SensitiveNoisy,
 }
 
 /// An in-memory account that counts the calls made to it and holds to the documented limits of
@@ -140,11 +143,14 @@ impl Account for Fake {
         let matching: Vec<&String> = self
             .users
             .iter()
-            .filter(|u| match (how, self.case) {
+            .enumerate()
+            .filter(|(i, u)| match (how, self.case) {
                 (Match::Exact, _) => *u == value,
                 (Match::Contains, CaseMode::Sensitive) => u.contains(value),
+                (Match::Contains, CaseMode::SensitiveNoisy) => u.contains(value) || *i < 3,
                 (Match::Contains, CaseMode::Insensitive) => u.to_lowercase().contains(&folded),
             })
+            .map(|(_, u)| u)
             .collect();
         Ok(page_of(&matching, self.page_size.min(500), next_token))
     }
@@ -294,7 +300,11 @@ fn lookup(fake: &Fake, name: &str) -> (UserLookup, usize) {
     )
 }
 
-const MODES: [CaseMode; 2] = [CaseMode::Sensitive, CaseMode::Insensitive];
+const MODES: [CaseMode; 3] = [
+    CaseMode::Sensitive,
+    CaseMode::Insensitive,
+    CaseMode::SensitiveNoisy,
+];
 
 #[test]
 fn a_healthy_lookup_at_20000_users_takes_at_most_two_calls() {

@@ -355,3 +355,44 @@ pub fn policy() -> Result<u8, Failure> {
     );
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metadata(certs: &[&str]) -> Metadata {
+        let cert = |file: &str| -> String {
+            let pem = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../tests/fixtures/saml-keys")
+                    .join(file),
+            )
+            .unwrap();
+            pem.lines().filter(|l| !l.starts_with("-----")).collect()
+        };
+        Metadata {
+            entity_id: "https://idp.example/".into(),
+            valid_until: None,
+            signing_certificates: certs.iter().map(|c| cert(c)).collect(),
+        }
+    }
+
+    #[test]
+    fn metadata_difference_names_each_side() {
+        const ARN: &str = "arn:aws:iam::123456789012:saml-provider/P";
+        let same = metadata(&["azure.crt"]);
+        assert!(metadata_difference(&same, &same.clone(), ARN).is_none());
+        let file = metadata(&["azure.crt", "okta.crt"]);
+        let held = metadata(&["okta.crt"]);
+        let f = metadata_difference(&file, &held, ARN).unwrap();
+        assert_eq!(f.code, Code::IamProviderMetadataDiffers);
+        assert!(f.detail.contains("only in IAM: none"), "{}", f.detail);
+        assert!(
+            f.evidence
+                .get("only_in_file")
+                .is_some_and(|v| v.contains("Azure")),
+            "{f:?}"
+        );
+        assert!(f.detail.contains(ARN));
+    }
+}

@@ -385,6 +385,26 @@ async fn diagnose_aws_against_a_local_iam() {
     );
     assert_eq!(skipped(&report).len(), 1, "{:#?}", skipped(&report));
 
+    // The same user signing in twice: both responses verified against the provider's metadata,
+    // the account checked once, and still no skip but the organization policies.
+    let (code, report) = diagnose_with(
+        &moto,
+        "tests/fixtures/har/same-user-twice.har",
+        CredentialSource::Environment,
+        &[],
+        &connect,
+    );
+    assert_eq!(
+        (code, codes(&report, "info")),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+    assert_eq!(skipped(&report).len(), 1, "{:#?}", skipped(&report));
+    for m in report["messages"].as_array().unwrap() {
+        let signed = m["facts"]["signature"].as_str().unwrap_or_default();
+        assert!(signed.contains(&provider_arn), "{signed}");
+    }
+
     // The user exists only in another case.
     let connect = fake_connect(&["Jane.Doe@Contoso.com"]);
     let (_, report) = diagnose_with(&moto, har, CredentialSource::Environment, &[], &connect);

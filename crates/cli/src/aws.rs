@@ -96,15 +96,18 @@ pub fn check(
     order.sort_by_key(|i| !messages[*i].primary);
     let mut checked: Vec<(Option<String>, Vec<String>)> = Vec::new();
     let mut to_check = Vec::new();
+    // Messages with the same user and roles as one checked already (by its position in
+    // `to_check`): its account checks are theirs; only the trust anchor is applied to them.
+    let mut same_as: Vec<(usize, usize)> = Vec::new();
     for i in order {
         let facts = &messages[i].report.facts;
         let key = (facts.role_session_name.clone(), facts.roles.clone());
-        if checked.contains(&key) {
-            // The same user and roles as a message checked already: its checks are that one's.
-            replace_skips(&mut messages[i].report, Vec::new());
-        } else {
-            checked.push(key);
-            to_check.push(i);
+        match checked.iter().position(|k| *k == key) {
+            Some(k) => same_as.push((i, k)),
+            None => {
+                checked.push(key);
+                to_check.push(i);
+            }
         }
     }
     if to_check.is_empty() {
@@ -158,6 +161,19 @@ pub fn check(
     // provider's metadata, the organization's policies, the role's permissions) is said once,
     // under the first message it concerns.
     let mut said: Vec<(Code, String)> = Vec::new();
+    for (i, k) in same_as {
+        let (_, findings, anchor) = &results[k];
+        let cert_mismatch = findings
+            .iter()
+            .any(|f| f.code == Code::IamProviderCertMismatch);
+        apply(
+            &mut messages[i],
+            Vec::new(),
+            anchor.clone(),
+            None,
+            cert_mismatch,
+        );
+    }
     for (i, mut findings, anchor) in results {
         let cert_mismatch = findings
             .iter()

@@ -149,6 +149,23 @@ pub fn diagnose(
                 message: None,
             },
         };
+        // Where the browser posted it (or the IdP's auto-post form would have).
+        let posted_to = match key.kind {
+            har::LocationKind::FormPost => Some(key.url.as_str()),
+            har::LocationKind::AutoPostForm => key.form_action.as_deref(),
+            har::LocationKind::RedirectQuery => None,
+        };
+        if let Some(posted_to) = posted_to {
+            if let Some(response) = report.response() {
+                let posted = saml_core::rules::identity_center::check_posted_to(
+                    response,
+                    posted_to,
+                    &report.findings,
+                );
+                report.findings.extend(posted);
+                report.findings.sort_by_key(|f| f.severity);
+            }
+        }
         crate::commands::add_account_skips(&mut report);
         reports.push(MessageReport {
             location: Some(key.describe()),

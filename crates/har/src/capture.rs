@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use saml_core::decode::{self, DecodeError, Decoded, MessageField};
-use saml_core::rules::is_aws_signin_endpoint;
+// IAM federation's endpoints and IAM Identity Center's ACS URLs: both take a SAMLResponse.
+use saml_core::rules::identity_center::is_aws_saml_endpoint as is_aws_signin_endpoint;
 use saml_core::{Code, Finding, Timestamp};
 use serde::Serialize;
 
@@ -113,6 +114,8 @@ pub struct Capture {
     pub dropped_responses: usize,
     /// Fields skipped for being over their limit: (entry, URL, field, limit).
     pub oversized: Vec<(usize, String, &'static str, usize)>,
+    /// IAM Identity Center error pages among the responses.
+    pub idc_error_pages: Vec<crate::idc_pages::Seen>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -189,6 +192,9 @@ fn absorb(
     {
         capture.direct_connect_visit = Some((entry.index, shorten(&entry.url, 160)));
     }
+    capture
+        .idc_error_pages
+        .extend(crate::idc_pages::find(&entry));
     let started = entry
         .started
         .as_deref()
@@ -363,6 +369,17 @@ impl Capture {
                 )
                 .with("entry", entry.to_string())
                 .with("url", url.clone()),
+            );
+        }
+        for (entry, url, page) in &self.idc_error_pages {
+            findings.push(
+                Finding::new(
+                    Code::IdcErrorPage,
+                    format!("HAR entry {entry} ({url}) is IAM Identity Center's page \"{}\"; likely causes: {}", page.text, page.likely_causes),
+                )
+                .with("entry", entry.to_string())
+                .with("url", url.clone())
+                .with("page_text", page.text),
             );
         }
         if let Some((entry, url)) = &self.direct_connect_visit {

@@ -71,6 +71,9 @@ pub fn check(args: &AwsArgs, messages: &mut [MessageReport]) -> Result<(), Failu
     if primary.report.response().is_none() {
         return Ok(());
     }
+    if primary.report.facts.identity_center.is_some() {
+        return check_identity_center(args, primary);
+    }
     let input = Input::from_report(&primary.report, instance_override);
     let connect_region = args
         .region
@@ -93,10 +96,34 @@ pub fn check(args: &AwsArgs, messages: &mut [MessageReport]) -> Result<(), Failu
     Ok(())
 }
 
+/// `--aws` for an IAM Identity Center sign-in: the instance, the user and its permission sets,
+/// in the instance's home Region (the Audience's, unless --region says otherwise).
+fn check_identity_center(args: &AwsArgs, primary: &mut MessageReport) -> Result<(), Failure> {
+    use connect_check::checks::identity_center;
+    use connect_check::sdk_identity_center::SdkIdentityCenter;
+    let input = identity_center::Input::from_facts(&primary.report.facts);
+    let region = args.region.clone().or_else(|| input.region.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
+    let findings = runtime.block_on(async {
+        let fallback = region.clone().unwrap_or_else(|| "us-east-1".into());
+        let config =
+            sdk::load_config(args.profile.as_deref(), args.region.as_deref(), &fallback).await;
+        sdk::check_credentials(&config).await.map_err(Failure)?;
+        let account = SdkIdentityCenter::new(&config, region.as_deref());
+        Ok::<_, Failure>(identity_center::run(&account, &input).await)
+    })?;
+    replace_skips(&mut primary.report, findings);
+    Ok(())
+}
+
 fn replace_skips(report: &mut Report, findings: Vec<saml_core::Finding>) {
     let account_checks: Vec<&str> = connect_check::AccountCheck::ALL
         .iter()
         .map(|c| c.name())
+        .chain(connect_check::checks::identity_center::CHECKS)
         .collect();
     report.findings.retain(|f| {
         !(f.code == Code::CheckSkipped

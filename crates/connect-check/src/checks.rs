@@ -8,6 +8,8 @@ use saml_core::{AsOf, Code, Facts, Finding, Report};
 use crate::account::{AccessError, Account, Match, Role};
 use crate::policy::{allowed_resources, evaluate, Decision, Policy, Request};
 
+pub mod identity_center;
+
 /// The Connect instance to check against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstanceTarget {

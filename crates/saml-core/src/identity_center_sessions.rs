@@ -329,7 +329,13 @@ impl Timeline {
         let on_multiple = since >= ps * 1000 - MATCH_TOLERANCE_SECONDS * 1000
             && (rem <= MATCH_TOLERANCE_SECONDS * 1000
                 || ps * 1000 - rem <= MATCH_TOLERANCE_SECONDS * 1000);
-        if on_multiple && at <= portal.ends.plus_seconds(MATCH_TOLERANCE_SECONDS) {
+        // At or after the portal session's end, that end is what the user must fix: a role
+        // session cannot be opened again without a new portal session.
+        let portal_explains = !reasons.is_empty() && reasons[0].0 == SessionKind::Portal;
+        if on_multiple
+            && !portal_explains
+            && at <= portal.ends.plus_seconds(MATCH_TOLERANCE_SECONDS)
+        {
             reasons.push((
                 SessionKind::ConsoleRole,
                 format!(

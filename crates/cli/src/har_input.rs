@@ -128,6 +128,10 @@ pub fn diagnose(
             (None, None) => RelayStateInput::Absent,
         };
         let at = as_of_for(message, given_at);
+        let rerun = message.decoded.as_ref().ok().map(|d| crate::aws::Rerun {
+            decoded: d.clone(),
+            relay_state: relay.clone(),
+        });
         let mut report = match &message.decoded {
             Ok(decoded) => saml_core::diagnose_decoded_in(
                 decoded,
@@ -167,6 +171,7 @@ pub fn diagnose(
             location: Some(key.describe()),
             primary: Some(i) == primary,
             report,
+            rerun,
         });
     }
     Ok((capture.findings(), reports))

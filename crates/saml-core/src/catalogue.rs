@@ -29,7 +29,7 @@ use Severity::{Error as E, Info as I, Warning as W};
 
 const RECAPTURE: &str = "Capture again: open the browser's developer tools, Network tab, tick \"Preserve log\", start from the identity provider's sign-in page or app tile and go on until the AWS or Amazon Connect page (or its error) shows, then export the HAR (\"Save all as HAR with content\").";
 
-pub(crate) static CATALOGUE: [CodeInfo; 72] = [
+pub(crate) static CATALOGUE: [CodeInfo; 73] = [
     entry(HarUnreadable, E, Capture, "The file is not a readable HAR capture",
         "saml-doctor reads HTTP Archive (HAR 1.2) files as Chrome, Edge, Firefox and Safari export them: a JSON object with log.entries. This file is not JSON, or is JSON of another shape.",
         RECAPTURE, None),
@@ -226,6 +226,9 @@ pub(crate) static CATALOGUE: [CodeInfo; 72] = [
     entry(CheckSkipped, I, AwsAccount, "A check could not run",
         "Checks that need AWS access run only with --aws and the permissions `saml-doctor aws-policy` prints; others need input that was not given. A skipped check is not a pass.",
         "Give what the check needs (named in the detail) and run again.", None),
+    entry(IamProviderMetadataDiffers, I, AwsAccount, "The --metadata file differs from the metadata IAM holds",
+        "With --aws, signatures are verified as STS verifies them: against the certificates of the IAM SAML provider the Role value names. The metadata file given with --metadata has other signing certificates; AWS uses the provider's.",
+        "If the file is the identity provider's current metadata, upload it to the IAM identity provider (IAM console > Identity providers > the provider > Replace metadata) when the identity provider starts signing with its new certificate.", None),
     // IAM Identity Center as the service provider: its own target, beside IAM federation.
     // Facts: https://docs.aws.amazon.com/singlesignon/latest/userguide/manage-your-identity-source-idp.html
     // and https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html

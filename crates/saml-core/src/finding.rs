@@ -148,6 +148,7 @@ codes! {
     FederationTokenWrongInstance => "federation_token_wrong_instance",
     SessionDurationExceedsRoleMax => "session_duration_exceeds_role_max",
     CheckSkipped => "check_skipped",
+    IamProviderMetadataDiffers => "iam_provider_metadata_differs",
     IdcPostedToIamEndpoint => "idc_posted_to_iam_endpoint",
     IdcAcsMalformed => "idc_acs_malformed",
     IdcAudienceMalformed => "idc_audience_malformed",

@@ -161,6 +161,17 @@ def response(body, rid="_r1", sig="", root_attrs=""):
             f'{body}</samlp:Response>')
 
 
+def ns_heavy(target_bytes):
+    """Attributes, each declaring 40 namespaces, totalling about `target_bytes`."""
+    decl = " ".join(f'xmlns:n{i}="urn:example:ns:{i}"' for i in range(40))
+    attrs, size, i = [], 0, 0
+    while size < target_bytes:
+        attrs.append(f'<Attribute {decl} Name="urn:example:claim:{i}"><AttributeValue>value {i}</AttributeValue></Attribute>')
+        size += len(attrs[-1])
+        i += 1
+    return "".join(attrs)
+
+
 # ---------------------------------------------------------------- signing
 
 def xmlsec_sign(xml, key, cert, index=1, hmac_key=None):
@@ -573,13 +584,6 @@ def main():
           "verified", [], {"name_id": long_name, "role_session_name": long_name, "role": ROLE})
 
     # ---- size, namespaces, nesting.
-    def ns_heavy(target_bytes):
-        decl = " ".join(f'xmlns:n{i}="urn:example:ns:{i}"' for i in range(40))
-        attrs, i = [], 0
-        while sum(map(len, attrs)) < target_bytes:
-            attrs.append(f'<Attribute {decl} Name="urn:example:claim:{i}"><AttributeValue>value {i}</AttributeValue></Attribute>')
-            i += 1
-        return "".join(attrs)
     for size, label in [(72_000, "72k"), (150_000, "150k")]:
         xml = xmlsec_sign(response(assertion(A, sig=template(f"#{A}"), attrs=ns_heavy(size))), *IDP)
         c.add(f"namespace-heavy-{label}", xml, "size", f"{len(xml)} bytes, 40 namespace declarations on each of many elements",

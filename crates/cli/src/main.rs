@@ -101,6 +101,7 @@ pub(crate) use {out, outln};
 mod aws;
 mod commands;
 mod har_input;
+mod html;
 mod input;
 mod render;
 mod setup;

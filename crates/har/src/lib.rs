@@ -12,6 +12,7 @@ pub mod entry;
 pub mod find;
 pub mod json;
 pub mod redact;
+pub mod steps;
 
 pub use capture::{scan, Capture, CutInfo, Message, ScanError, Sighting};
 pub use entry::NotHar;

@@ -12,9 +12,9 @@
 // Fails loudly (exit 1) when chromium is missing: CI must install it.
 
 import { chromium } from 'playwright-core';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,7 +39,8 @@ const fail = (what) => { failures++; console.error(`FAIL: ${what}`); };
 /** Runs `saml-doctor diagnose FILE --format html -o OUT`; exit status 0 or 1 is a report. */
 function report(input, name) {
   const html = join(out, `${name}.html`);
-  const r = spawnSync(binary, ['diagnose', input, '--format', 'html', '-o', html], { encoding: 'utf8' });
+  // Run from the repository's root with a relative path, as the README does.
+  const r = spawnSync(binary, ['diagnose', relative(root, input), '--format', 'html', '-o', html], { encoding: 'utf8', cwd: root });
   if (r.status !== 0 && r.status !== 1) {
     fail(`${name}: saml-doctor exited ${r.status}: ${r.stderr}`);
     return null;
@@ -55,7 +56,7 @@ const browser = await chromium.launch({
 });
 
 /** Opens a report; returns what the page did and its rendered DOM facts. */
-async function open(htmlPath, { colorScheme = 'light', screenshot } = {}) {
+async function open(htmlPath, { colorScheme = 'light', screenshot, firstScreen } = {}) {
   const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 900 }, javaScriptEnabled: true });
   const page = await context.newPage();
   const seen = { console: [], pageErrors: [], requests: [], dialogs: [] };
@@ -94,6 +95,7 @@ async function open(htmlPath, { colorScheme = 'light', screenshot } = {}) {
     })(),
   }));
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  if (firstScreen) await page.screenshot({ path: firstScreen, clip: { x: 0, y: 0, width: 1200, height: 1400 } });
   await context.close();
   return { seen, dom };
 }
@@ -120,7 +122,9 @@ const examples = {
 for (const [name, want] of Object.entries(examples)) {
   const html = report(join(root, 'examples', `${name}.har`), name);
   if (!html) continue;
-  const result = await open(html, { screenshot: join(out, `${name}.png`) });
+  // The README's picture (docs/images/html-report-guest-user.png) is the top of this page.
+  const top = name === 'guest-user-role-session-name-chrome' ? join(out, 'readme-guest-user.png') : undefined;
+  const result = await open(html, { screenshot: join(out, `${name}.png`), firstScreen: top });
   checkClean(name, result);
   const { dom } = result;
   if (!dom.verdict) fail(`${name}: no verdict in the DOM`);

@@ -265,7 +265,7 @@ fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed], aws_ran: b
             (Some(p), _) => (
                 "skipped",
                 "○ skipped".to_owned(),
-                text(&scrub(&p.finding.detail)),
+                text(&scrub(without_check_name(&p.finding.detail, check.name()))),
             ),
             (None, false) => (
                 "problem",
@@ -301,17 +301,28 @@ fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed], aws_ran: b
         );
     }
     let account_names: Vec<&str> = AccountCheck::ALL.iter().map(|c| c.name()).collect();
+    let mut shown: Vec<(&str, &str)> = Vec::new();
     for p in &skipped {
         let check = p.finding.evidence.get("check").unwrap_or("check");
-        if p.message == Some(m) && account_names.contains(&check) {
+        // Account checks run for the primary message only; other checks once each.
+        if account_names.contains(&check) || shown.contains(&(check, &p.finding.detail)) {
             continue;
         }
+        shown.push((check, &p.finding.detail));
         let _ = writeln!(
             out,
             "<tr class=\"skipped\"><th scope=\"row\">{}</th><td>○ skipped</td><td>{}</td></tr>",
             text(check),
-            text(&scrub(&p.finding.detail))
+            text(&scrub(without_check_name(&p.finding.detail, check)))
         );
     }
     out.push_str("</tbody></table>\n<p class=\"muted\">A skipped check is not a pass. <code>saml-doctor diagnose FILE --aws</code> runs the account checks with read-only credentials (<code>saml-doctor aws-policy</code> prints the policy).</p>\n");
+}
+
+/// A skipped check's detail without the check's name, which its row already shows.
+fn without_check_name<'a>(detail: &'a str, check: &str) -> &'a str {
+    detail
+        .strip_prefix(check)
+        .and_then(|d| d.strip_prefix(": "))
+        .unwrap_or(detail)
 }

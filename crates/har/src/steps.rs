@@ -293,7 +293,11 @@ fn host_of(url: &str) -> Option<String> {
 fn classify(host: &str, url: &str) -> Option<StepKind> {
     let (path, _) = split_url(url);
     let path = path.to_ascii_lowercase();
-    let under = |suffix: &str| host == suffix || host.ends_with(&format!(".{suffix}"));
+    // The host is `suffix` or a subdomain of it (no allocation: this runs for every entry).
+    let under = |suffix: &str| {
+        host.strip_suffix(suffix)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    };
     if is_aws_signin_endpoint(url.split(['?', '#']).next().unwrap_or(url))
         || under("signin.aws.amazon.com")
         || under("signin.amazonaws-us-gov.com")
@@ -559,5 +563,27 @@ mod tests {
         assert_eq!(s.steps[0].entry, 0);
         assert_eq!(s.steps.last().unwrap().entry, 99_999);
         assert_eq!(s.omitted, 100_001 - MAX_STEPS);
+    }
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::*;
+
+    #[test]
+    fn lookalike_hosts_are_not_sign_in_hosts() {
+        assert_eq!(classify("evil-okta.com", "https://evil-okta.com/x"), None);
+        assert_eq!(
+            classify("okta.com.evil.example", "https://okta.com.evil.example/x"),
+            None
+        );
+        assert_eq!(
+            classify("contoso.okta.com", "https://contoso.okta.com/x"),
+            Some(StepKind::IdentityProvider)
+        );
+        assert_eq!(
+            classify("signin.aws.amazon.com", "https://signin.aws.amazon.com/saml"),
+            Some(StepKind::AwsSignIn)
+        );
     }
 }

@@ -151,6 +151,25 @@ for (const [name, want] of Object.entries(examples)) {
   checkClean(`${name} (dark)`, result);
 }
 
+// The print stylesheet: navigation hidden, the verdict and the broken step still there.
+{
+  const name = 'guest-user-role-session-name-chrome';
+  const context = await browser.newContext({ viewport: { width: 900, height: 1200 } });
+  const page = await context.newPage();
+  await page.goto(pathToFileURL(join(out, `${name}.html`)).href);
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate(() => ({
+    nav: getComputedStyle(document.querySelector('nav')).display,
+    verdict: document.querySelector('header.verdict h1').innerText,
+    broken: document.querySelectorAll('li.broken').length,
+  }));
+  if (printed.nav !== 'none' || !printed.verdict || printed.broken !== 1) fail(`${name} (print): ${JSON.stringify(printed)}`);
+  await page.screenshot({ path: join(out, `${name}-print.png`), fullPage: true });
+  await page.pdf({ path: join(out, `${name}.pdf`), format: 'A4' });
+  await context.close();
+  console.log(`ok   ${name}: prints (navigation hidden, verdict and broken step kept; ${name}.pdf)`);
+}
+
 // 2. A hostile capture: its values try to run script, load an image and link to javascript:.
 {
   const name = 'hostile-values';

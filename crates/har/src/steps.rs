@@ -582,7 +582,10 @@ mod host_tests {
             Some(StepKind::IdentityProvider)
         );
         assert_eq!(
-            classify("signin.aws.amazon.com", "https://signin.aws.amazon.com/saml"),
+            classify(
+                "signin.aws.amazon.com",
+                "https://signin.aws.amazon.com/saml"
+            ),
             Some(StepKind::AwsSignIn)
         );
     }

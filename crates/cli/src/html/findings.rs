@@ -102,12 +102,28 @@ pub fn verdict(out: &mut String, d: &Diagnosis, placed: &[Placed]) {
         "<header class=\"verdict {class}\" role=\"banner\">\n<p class=\"brand\">saml-doctor report · <span class=\"input\">{}</span></p>\n<h1>{headline}</h1>",
         text(&scrub(&d.input))
     );
-    if let Some(p) = first_error {
-        let _ = writeln!(
-            out,
-            "<p class=\"fix\"><strong>Fix:</strong> {}</p>",
-            text(&p.finding.fix)
-        );
+    // The fix of the error (or, with none, of the first warning) the headline is about.
+    let first_warning = placed
+        .iter()
+        .find(|p| p.finding.severity == Severity::Warning);
+    match (first_error, first_warning) {
+        (Some(p), _) => {
+            let _ = writeln!(
+                out,
+                "<p class=\"fix\"><strong>Fix:</strong> {}</p>",
+                text(&p.finding.fix)
+            );
+        }
+        (None, Some(p)) => {
+            let _ = writeln!(
+                out,
+                "<p class=\"fix\"><strong>{}:</strong> {} <strong>Fix:</strong> {}</p>",
+                text(p.finding.code.as_str()),
+                text(&p.finding.title),
+                text(&p.finding.fix)
+            );
+        }
+        (None, None) => {}
     }
     let _ = writeln!(
         out,

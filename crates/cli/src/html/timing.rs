@@ -250,7 +250,11 @@ pub fn picture(out: &mut String, report: &Report, placed: &[&Placed]) {
     out.push_str("</figcaption></figure>\n");
 
     // The same in words.
-    out.push_str("<table class=\"instants\"><thead><tr><th scope=\"col\">Instant</th><th scope=\"col\">Time (UTC)</th><th scope=\"col\">Relative to the moment it was sent</th></tr></thead><tbody>\n");
+    let _ = writeln!(
+        out,
+        "<table class=\"instants\"><thead><tr><th scope=\"col\">Instant</th><th scope=\"col\">Time (UTC)</th><th scope=\"col\">Relative to the moment it was {}</th></tr></thead><tbody>",
+        if report.as_of.source == AsOfSource::CaptureTime { "sent" } else { "judged" }
+    );
     for m in &order_by_time(&marks) {
         let delta = m.at.millis_since(sent);
         let rel = if m.class == "sent" {

@@ -342,3 +342,63 @@ fn without_check_name<'a>(detail: &'a str, check: &str) -> &'a str {
         .and_then(|d| d.strip_prefix(": "))
         .unwrap_or(detail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::MessageReport;
+    use saml_core::{AsOf, AsOfSource, RelayStateInput, Timestamp};
+
+    const RESPONSE: &str = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_1" IssueInstant="2024-05-14T09:31:07Z"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="_2"/></samlp:Response>"#;
+
+    fn diagnosis(account: Vec<Finding>, offline_skips: bool) -> Diagnosis {
+        let mut report = saml_core::diagnose_xml(
+            RESPONSE,
+            AsOf {
+                instant: Timestamp::parse("2024-05-14T09:31:09Z").unwrap(),
+                source: AsOfSource::Given,
+            },
+            RelayStateInput::Absent,
+        );
+        if offline_skips {
+            crate::commands::add_account_skips(&mut report);
+        }
+        report.findings.extend(account);
+        Diagnosis::new(
+            "test".into(),
+            Vec::new(),
+            vec![MessageReport {
+                location: None,
+                primary: true,
+                report,
+            }],
+        )
+    }
+
+    fn checks_table(d: &Diagnosis, aws_ran: bool) -> String {
+        let placed = place(d, None);
+        let mut out = String::new();
+        section(&mut out, d, &placed, aws_ran);
+        out
+    }
+
+    #[test]
+    fn account_checks_are_marked_online_or_skipped_with_the_reason() {
+        // Offline: every account check is a skip saying why.
+        let offline = checks_table(&diagnosis(Vec::new(), true), false);
+        assert!(offline.matches("○ skipped").count() >= 6, "{offline}");
+        assert!(offline.contains("not run offline"));
+        assert!(!offline.contains("checked online"));
+
+        // With --aws: one check found a problem, the others passed; the finding is marked online.
+        let user = Finding::new(Code::ConnectUserNotFound, "no user named jane");
+        let online = checks_table(&diagnosis(vec![user], false), true);
+        assert!(
+            online.contains("✗ checked online: problem found"),
+            "{online}"
+        );
+        assert_eq!(online.matches("✓ checked online: as expected").count(), 5);
+        assert!(online.contains("<span class=\"prov\">checked online</span>"));
+        assert!(!online.contains("○ skipped</td><td>would verify"));
+    }
+}

@@ -126,20 +126,29 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
                 relay_state: relay,
                 metadata: metadata.as_ref(),
             };
-            let mut report = saml_core::diagnose_in(&bytes, &ctx);
+            let decoded = decode::decode(&bytes).ok();
+            let mut report = match &decoded {
+                Some(d) => saml_core::diagnose_decoded_in(d, &ctx),
+                None => saml_core::diagnose_in(&bytes, &ctx),
+            };
             add_account_skips(&mut report);
+            let rerun = decoded.map(|decoded| crate::aws::Rerun {
+                relay_state: ctx.relay_state.clone(),
+                decoded,
+            });
             (
                 Vec::new(),
                 vec![MessageReport {
                     location: None,
                     primary: true,
                     report,
+                    rerun,
                 }],
             )
         }
     };
     if args.aws.aws {
-        crate::aws::check(&args.aws, &mut messages)?;
+        crate::aws::check(&args.aws, &mut messages, metadata.as_ref())?;
     }
     let diagnosis = Diagnosis::new(source.label(), capture_findings, messages);
     let report = match args.format {

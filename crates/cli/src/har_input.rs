@@ -134,6 +134,10 @@ pub fn diagnose(
             (None, None) => RelayStateInput::Absent,
         };
         let at = as_of_for(message, given_at);
+        let rerun = message.decoded.as_ref().ok().map(|d| crate::aws::Rerun {
+            decoded: d.clone(),
+            relay_state: relay.clone(),
+        });
         let mut report = match &message.decoded {
             Ok(decoded) => saml_core::diagnose_decoded_in(
                 decoded,
@@ -151,6 +155,23 @@ pub fn diagnose(
                 message: None,
             },
         };
+        // Where the browser posted it (or the IdP's auto-post form would have).
+        let posted_to = match key.kind {
+            har::LocationKind::FormPost => Some(key.url.as_str()),
+            har::LocationKind::AutoPostForm => key.form_action.as_deref(),
+            har::LocationKind::RedirectQuery => None,
+        };
+        if let Some(posted_to) = posted_to {
+            if let Some(response) = report.response() {
+                let posted = saml_core::rules::identity_center::check_posted_to(
+                    response,
+                    posted_to,
+                    &report.findings,
+                );
+                report.findings.extend(posted);
+                report.findings.sort_by_key(|f| f.severity);
+            }
+        }
         crate::commands::add_account_skips(&mut report);
         steps.messages.push(MessageSightings {
             seen: message
@@ -159,12 +180,16 @@ pub fn diagnose(
                 .map(|s| (s.entry, s.kind))
                 .collect(),
             key_entry: key.entry,
-            posted_to_aws: message.was_posted_to_aws(),
+            posted: message
+                .sightings
+                .iter()
+                .any(|s| s.kind == har::LocationKind::FormPost),
         });
         reports.push(MessageReport {
             location: Some(key.describe()),
             primary: Some(i) == primary,
             report,
+            rerun,
         });
     }
     Ok((capture.findings(), reports, steps))

@@ -17,6 +17,9 @@ pub struct MessageReport {
     pub primary: bool,
     #[serde(flatten)]
     pub report: Report,
+    /// The decoded message, to diagnose again against the IAM provider's metadata (`--aws`).
+    #[serde(skip)]
+    pub rerun: Option<crate::aws::Rerun>,
 }
 
 /// Everything one run found.
@@ -36,7 +39,11 @@ pub struct Diagnosis {
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
+    /// Notes as the report shows them: each block of skipped checks (one per message or
+    /// capture) counts once, as it is printed once.
     pub info: usize,
+    /// Every skipped check, one by one.
+    pub skipped_checks: usize,
 }
 
 impl Diagnosis {
@@ -62,11 +69,17 @@ impl Diagnosis {
         let mut summary = Summary::default();
         for f in &findings {
             match f.severity {
+                _ if f.code == saml_core::Code::CheckSkipped => summary.skipped_checks += 1,
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
                 Severity::Info => summary.info += 1,
             }
         }
+        let blocks = std::iter::once(capture_findings.as_slice())
+            .chain(messages.iter().map(|m| m.report.findings.as_slice()));
+        summary.info += blocks
+            .filter(|b| b.iter().any(|f| f.code == saml_core::Code::CheckSkipped))
+            .count();
         Self {
             saml_doctor: env!("CARGO_PKG_VERSION"),
             input,

@@ -75,6 +75,8 @@ pub struct Role {
     /// The trust policy, URL-decoded JSON.
     pub trust_policy: String,
     pub max_session_duration: u32,
+    /// The ARN of the managed policy set as the role's permissions boundary, if any.
+    pub permissions_boundary: Option<String>,
 }
 
 /// A policy attached to a role: its name and document (URL-decoded JSON).
@@ -105,4 +107,18 @@ pub trait Account {
     async fn inline_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>>;
     /// iam:ListAttachedRolePolicies + iam:GetPolicy + iam:GetPolicyVersion.
     async fn attached_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>>;
+    /// connect:ListUsers, one page (up to 1,000 users).
+    async fn list_users(
+        &self,
+        instance_id: &str,
+        next_token: Option<String>,
+    ) -> AccessResult<UserPage>;
+    /// iam:GetPolicy + iam:GetPolicyVersion: the default version of one managed policy
+    /// (a permissions boundary). `Ok(None)`: no such policy.
+    async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>>;
+    /// organizations:ListPoliciesForTarget + organizations:DescribePolicy: the service control
+    /// and resource control policies that apply to `account_id` (and its OUs and root).
+    /// `Err(Denied)` when the caller may not read them (not the management account or a
+    /// delegated administrator), the common case.
+    async fn organization_policies(&self, account_id: &str) -> AccessResult<Vec<PolicyDocument>>;
 }

@@ -10,6 +10,7 @@
 pub mod capture;
 pub mod entry;
 pub mod find;
+pub mod idc_pages;
 pub mod json;
 pub mod redact;
 pub mod steps;

@@ -242,7 +242,8 @@ fn check_of(code: Code) -> Option<AccountCheck> {
         Code::ConnectUserNotFound | Code::ConnectUserCaseMismatch => AccountCheck::ConnectUser,
         Code::IamProviderNotFound
         | Code::IamProviderCertMismatch
-        | Code::IamProviderMetadataExpiring => AccountCheck::IamProvider,
+        | Code::IamProviderMetadataExpiring
+        | Code::IamProviderMetadataDiffers => AccountCheck::IamProvider,
         Code::IamRoleNotFound | Code::SessionDurationExceedsRoleMax => AccountCheck::IamRole,
         Code::IamTrustPolicyDenies => AccountCheck::TrustPolicy,
         Code::FederationTokenNotAllowed | Code::FederationTokenWrongInstance => {
@@ -316,6 +317,23 @@ fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed], aws_ran: b
             text(check.name())
         );
     }
+    // Account findings of checks not in the table above (other products' account checks).
+    for p in placed.iter().filter(|p| {
+        p.message == Some(m)
+            && p.finding.code != Code::CheckSkipped
+            && p.finding.code.info().area == Area::AwsAccount
+            && check_of(p.finding.code).is_none()
+    }) {
+        let _ = writeln!(
+            out,
+            "<tr class=\"problem\"><th scope=\"row\">{}</th><td>✗ {}: problem found</td><td><a href=\"#{}\"><code>{}</code></a> {}</td></tr>",
+            text(p.finding.code.as_str()),
+            provenance(p.finding, aws_ran),
+            p.id,
+            p.finding.code.as_str(),
+            text(&p.finding.title)
+        );
+    }
     let account_names: Vec<&str> = AccountCheck::ALL.iter().map(|c| c.name()).collect();
     let mut shown: Vec<(&str, &str)> = Vec::new();
     for p in &skipped {
@@ -371,6 +389,7 @@ mod tests {
                 location: None,
                 primary: true,
                 report,
+                rerun: None,
             }],
         )
     }

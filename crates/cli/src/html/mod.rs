@@ -130,6 +130,7 @@ mod tests {
                 location: None,
                 primary: true,
                 report,
+                rerun: None,
             }],
         )
     }

@@ -18,7 +18,8 @@ pub struct MessageSightings {
     pub seen: Vec<(usize, LocationKind)>,
     /// The entry whose moment counts: the POST to AWS, else the last sighting.
     pub key_entry: usize,
-    pub posted_to_aws: bool,
+    /// The capture shows the browser posting it (to AWS, or to IAM Identity Center).
+    pub posted: bool,
 }
 
 /// What the timeline needs from a HAR capture.
@@ -189,10 +190,10 @@ fn step_item(
     for s in capture
         .messages
         .iter()
-        .filter(|s| s.key_entry == step.entry && !s.posted_to_aws)
+        .filter(|s| s.key_entry == step.entry && !s.posted)
     {
         let _ = s;
-        out.push_str(" <span class=\"saml\">the capture never shows it posted to AWS</span>");
+        out.push_str(" <span class=\"saml\">the capture never shows the browser posting it</span>");
     }
     if seen.is_empty() && step.carries_saml {
         out.push_str(" <span class=\"saml\">carries a SAML message</span>");

@@ -110,18 +110,27 @@ function checkClean(name, { seen, dom }) {
   if (!dom.firstScreen) fail(`${name}: the verdict does not fit the first screenful`);
 }
 
-// 1. Every example capture.
+/** The error and warning codes of the JSON report: the page must show the same ones. */
+function problemCodes(input) {
+  const r = spawnSync(binary, ['diagnose', relative(root, input), '--format', 'json'], { encoding: 'utf8', cwd: root, maxBuffer: 64 << 20 });
+  return JSON.parse(r.stdout).findings.filter((f) => f.severity !== 'info').map((f) => f.code);
+}
+
+// 1. Every example capture, and where its sign-in broke.
 const examples = {
-  'guest-user-role-session-name-chrome': { codes: ['role_session_name_invalid'], broken: 'signin.aws.amazon.com', marks: ['#', '#'] },
-  'session-expired-okta-firefox': { codes: ['assertion_too_old', 'assertion_expired'], broken: 'signin.aws.amazon.com' },
-  'idp-error-status-adfs-safari': { codes: ['status_not_success'], broken: 'signin.aws.amazon.com' },
-  'no-saml-response-chrome': { codes: ['saml_response_not_found'], broken: 'End of the capture' },
-  'direct-connect-login-edge': { codes: ['connect_direct_login', 'saml_response_not_found'], broken: 'my.connect.aws' },
-  'healthy-azure-chrome': { codes: [], broken: null },
+  'guest-user-role-session-name-chrome': { broken: 'signin.aws.amazon.com', marks: ['#', '#'] },
+  'session-expired-okta-firefox': { broken: 'signin.aws.amazon.com' },
+  'idp-error-status-adfs-safari': { broken: 'signin.aws.amazon.com' },
+  'no-saml-response-chrome': { broken: 'End of the capture' },
+  'direct-connect-login-edge': { broken: 'my.connect.aws' },
+  'healthy-azure-chrome': { broken: null },
 };
 for (const [name, want] of Object.entries(examples)) {
-  const html = report(join(root, 'examples', `${name}.har`), name);
+  const input = join(root, 'examples', `${name}.har`);
+  const html = report(input, name);
   if (!html) continue;
+  want.codes = problemCodes(input);
+  if ((want.broken === null) !== (want.codes.length === 0)) fail(`${name}: the JSON report's codes changed: ${want.codes}`);
   // The README's picture (docs/images/html-report-guest-user.png) is the top of this page.
   const top = name === 'guest-user-role-session-name-chrome' ? join(out, 'readme-guest-user.png') : undefined;
   const result = await open(html, { screenshot: join(out, `${name}.png`), firstScreen: top });

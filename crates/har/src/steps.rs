@@ -42,7 +42,8 @@ pub enum StepKind {
     Console,
     /// The Amazon Connect instance (`*.my.connect.aws`, `*.awsapps.com/connect`).
     Connect,
-    /// The IAM Identity Center access portal (`*.awsapps.com/start`).
+    /// IAM Identity Center: its sign-in and ACS (`*.signin.aws`) and access portal
+    /// (`*.awsapps.com/start`).
     AccessPortal,
 }
 
@@ -54,7 +55,7 @@ impl StepKind {
             Self::Federation => "federation into Connect",
             Self::Console => "AWS console",
             Self::Connect => "Amazon Connect",
-            Self::AccessPortal => "IAM Identity Center portal",
+            Self::AccessPortal => "IAM Identity Center",
         }
     }
 }
@@ -304,6 +305,14 @@ fn classify(host: &str, url: &str) -> Option<StepKind> {
         || under("signin.amazonaws.cn")
     {
         return Some(StepKind::AwsSignIn);
+    }
+    // IAM Identity Center's sign-in and ACS (`<region>.signin.aws`, `<region>.sso.signin.aws`).
+    if under("signin.aws")
+        || saml_core::rules::identity_center::is_identity_center_acs(
+            url.split(['?', '#']).next().unwrap_or(url),
+        )
+    {
+        return Some(StepKind::AccessPortal);
     }
     if under("console.aws.amazon.com")
         || under("console.amazonaws-us-gov.com")
@@ -588,5 +597,13 @@ mod host_tests {
             ),
             Some(StepKind::AwsSignIn)
         );
+        assert_eq!(
+            classify(
+                "us-east-1.signin.aws",
+                "https://us-east-1.signin.aws/platform/saml/acs/3f9a-1c2e"
+            ),
+            Some(StepKind::AccessPortal)
+        );
+        assert_eq!(classify("evilsignin.aws", "https://evilsignin.aws/x"), None);
     }
 }

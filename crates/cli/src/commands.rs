@@ -194,9 +194,13 @@ fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
 pub fn add_account_skips(report: &mut saml_core::Report) {
     if report.response().is_some() {
         let reason = "not run offline, `--aws` verifies it in the account";
-        report
-            .findings
-            .extend(connect_check::skipped(&report.facts, reason));
+        // An Identity Center sign-in has Identity Center's account checks, not IAM's and Connect's.
+        let skips = if report.facts.identity_center.is_some() {
+            connect_check::checks::identity_center::skipped(&report.facts, reason)
+        } else {
+            connect_check::skipped(&report.facts, reason)
+        };
+        report.findings.extend(skips);
     }
 }
 

@@ -182,6 +182,17 @@ fn facts_block(out: &mut String, report: &Report, style: Style) {
             },
         ));
     }
+    if let Some(idc) = &f.identity_center {
+        let mut target = "IAM Identity Center".to_owned();
+        match (&idc.region, &idc.identity_store_id) {
+            (Some(r), Some(s)) => target += &format!(" (identity store {s}, home Region {r})"),
+            _ => target += " (the Audience names no identity store)",
+        }
+        if let Some(acs) = &idc.acs {
+            target += &format!("; ACS {} in {}", acs.id, acs.region);
+        }
+        rows.push(("Signs in to", target));
+    }
     if let Some(status) = &f.status {
         rows.push((
             "Status",

@@ -99,8 +99,21 @@ pub fn check(
     // Messages with the same user and roles as one checked already (by its position in
     // `to_check`): its account checks are theirs; only the trust anchor is applied to them.
     let mut same_as: Vec<(usize, usize)> = Vec::new();
+    let mut idc_checked: Vec<(Option<String>, Option<String>)> = Vec::new();
+    let mut idc_to_check = Vec::new();
     for i in order {
         let facts = &messages[i].report.facts;
+        if let Some(idc) = &facts.identity_center {
+            // Identity Center's own checks, once per identity store and user.
+            let key = (idc.identity_store_id.clone(), idc.user_name.clone());
+            if idc_checked.contains(&key) {
+                replace_skips(&mut messages[i].report, Vec::new());
+            } else {
+                idc_checked.push(key);
+                idc_to_check.push(i);
+            }
+            continue;
+        }
         let key = (facts.role_session_name.clone(), facts.roles.clone());
         match checked.iter().position(|k| *k == key) {
             Some(k) => same_as.push((i, k)),
@@ -109,6 +122,9 @@ pub fn check(
                 to_check.push(i);
             }
         }
+    }
+    if !idc_to_check.is_empty() {
+        check_identity_center(args, messages, &idc_to_check)?;
     }
     if to_check.is_empty() {
         return Ok(());
@@ -191,6 +207,42 @@ pub fn check(
             given_metadata,
             cert_mismatch,
         );
+    }
+    Ok(())
+}
+
+/// `--aws` for IAM Identity Center sign-ins: the instance, the user and its permission sets, in
+/// the instance's home Region (the Audience's, unless --region says otherwise).
+fn check_identity_center(
+    args: &AwsArgs,
+    messages: &mut [MessageReport],
+    to_check: &[usize],
+) -> Result<(), Failure> {
+    use connect_check::checks::identity_center;
+    use connect_check::sdk_identity_center::SdkIdentityCenter;
+    let inputs: Vec<identity_center::Input> = to_check
+        .iter()
+        .map(|i| identity_center::Input::from_facts(&messages[*i].report.facts))
+        .collect();
+    let region = args.region.clone().or_else(|| inputs[0].region.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
+    let results = runtime.block_on(async {
+        let fallback = region.clone().unwrap_or_else(|| "us-east-1".into());
+        let config =
+            sdk::load_config(args.profile.as_deref(), args.region.as_deref(), &fallback).await;
+        sdk::check_credentials(&config).await.map_err(Failure)?;
+        let account = SdkIdentityCenter::new(&config, region.as_deref());
+        let mut results = Vec::new();
+        for input in &inputs {
+            results.push(identity_center::run(&account, input).await);
+        }
+        Ok::<_, Failure>(results)
+    })?;
+    for (i, findings) in to_check.iter().zip(results) {
+        replace_skips(&mut messages[*i].report, findings);
     }
     Ok(())
 }
@@ -352,6 +404,7 @@ fn replace_skips(report: &mut Report, findings: Vec<saml_core::Finding>) {
     let account_checks: Vec<&str> = connect_check::AccountCheck::ALL
         .iter()
         .map(|c| c.name())
+        .chain(connect_check::checks::identity_center::CHECKS)
         .collect();
     report.findings.retain(|f| {
         !(f.code == Code::CheckSkipped

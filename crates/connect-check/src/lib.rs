@@ -11,6 +11,8 @@ pub mod checks;
 pub mod policy;
 #[cfg(feature = "aws")]
 pub mod sdk;
+#[cfg(feature = "aws")]
+pub mod sdk_identity_center;
 pub mod setup;
 
 use saml_core::{Facts, Finding};

@@ -75,14 +75,14 @@ impl SdkAccount {
 }
 
 /// What a service error means to the checks.
-enum Failure {
+pub(crate) enum Failure {
     NotFound,
     Access(AccessError),
 }
 
 /// Classifies an SDK error. `not_found` recognizes the operation's modeled "does not exist"
 /// error (whose metadata may carry no code).
-fn classify<E, R>(
+pub(crate) fn classify<E, R>(
     action: &'static str,
     err: aws_sdk_connect::error::SdkError<E, R>,
     not_found: fn(&E) -> bool,
@@ -124,7 +124,7 @@ where
 }
 
 /// A call whose "not found" is an answer (`None`).
-fn optional<T>(r: Result<T, Failure>) -> AccessResult<Option<T>> {
+pub(crate) fn optional<T>(r: Result<T, Failure>) -> AccessResult<Option<T>> {
     match r {
         Ok(v) => Ok(Some(v)),
         Err(Failure::NotFound) => Ok(None),
@@ -133,7 +133,7 @@ fn optional<T>(r: Result<T, Failure>) -> AccessResult<Option<T>> {
 }
 
 /// A call whose "not found" is a failure.
-fn required<T>(action: &'static str, r: Result<T, Failure>) -> AccessResult<T> {
+pub(crate) fn required<T>(action: &'static str, r: Result<T, Failure>) -> AccessResult<T> {
     match r {
         Ok(v) => Ok(v),
         Err(Failure::NotFound) => Err(AccessError::Failed {
@@ -472,6 +472,21 @@ pub fn checker_policy() -> serde_json::Value {
                     "iam:ListAttachedRolePolicies",
                     "iam:GetPolicy",
                     "iam:GetPolicyVersion"
+                ],
+                "Resource": "*"
+            },
+            {
+                // IAM Identity Center (checks/identity_center.rs): read-only, no Create/Update.
+                "Sid": "SamlDoctorIdentityCenterReadOnly",
+                "Effect": "Allow",
+                "Action": [
+                    "sso:ListInstances",
+                    "sso:ListAccountAssignmentsForPrincipal",
+                    "sso:DescribePermissionSet",
+                    "identitystore:GetUserId",
+                    "identitystore:DescribeUser",
+                    "identitystore:ListUsers",
+                    "identitystore:ListGroupMembershipsForMember"
                 ],
                 "Resource": "*"
             }

@@ -92,9 +92,26 @@ pub fn find(entry: &Entry) -> Vec<Seen> {
     };
     PAGES
         .iter()
-        .filter(|p| memmem::find(body, p.needle).is_some())
+        .filter(|p| memmem::find_iter(body, p.needle).any(|at| !inside_script(body, at)))
         .map(|p| (entry.index, entry.url.chars().take(160).collect(), p))
         .collect()
+}
+
+/// True when `at` is inside a `<script>` element: a single-page app's bundled strings (every
+/// message it could show) are not the page the user saw.
+fn inside_script(body: &[u8], at: usize) -> bool {
+    let before = &body[..at];
+    let last = |needle: &[u8]| {
+        memmem::rfind(before, needle)
+            .into_iter()
+            .chain(memmem::rfind(before, &needle.to_ascii_uppercase()))
+            .max()
+    };
+    match (last(b"<script"), last(b"</script")) {
+        (Some(open), Some(close)) => open > close,
+        (Some(_), None) => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +162,14 @@ mod tests {
         ))
         .is_empty());
         assert!(find(&entry(acs, "<html>Welcome</html>")).is_empty());
+        // A single-page app's bundled message strings are not an error shown.
+        let spa = r#"<html><head><script>var m={"err":"An unexpected error has occurred"};</script></head><body><div id="root"></div></body></html>"#;
+        assert!(find(&entry("https://d-9067a1b2c3.awsapps.com/start/", spa)).is_empty());
+        let shown = format!("{spa}<p>An unexpected error has occurred</p>");
+        assert_eq!(
+            find(&entry("https://d-9067a1b2c3.awsapps.com/start/", &shown)).len(),
+            1
+        );
     }
 
     #[test]

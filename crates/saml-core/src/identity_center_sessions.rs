@@ -7,6 +7,8 @@
 //!   sessions only. With an external IdP that sends `SessionNotOnOrAfter`, the session is the
 //!   shorter of the two.
 //!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/configure-user-session.html>,
+//!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/user-interactive-sessions.html>
+//!   ("Changes to session duration apply only to new sessions"),
 //!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/user-session-duration-prereqs-considerations.html>
 //!   (the seed article's "15 minutes to 7 days" is the 2023 range, since raised to 90 days).
 //! - A permission set's SessionDuration (ISO-8601, `PT1H` to `PT12H`, default one hour) is the
@@ -20,11 +22,14 @@
 //!   `sso-session`) has a non-refreshable token that lasts 8 hours. After a portal session ends
 //!   or is deleted, the CLI can take up to an hour to stop; applications re-check the portal
 //!   session every 60 minutes.
-//!   <https://docs.aws.amazon.com/cli/latest/userguide/sso-configure-profile-token.html>,
-//!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/end-active-sessions.html>
+//!   <https://docs.aws.amazon.com/sdkref/latest/guide/feature-sso-credentials.html> ("Legacy
+//!   non-refreshable configuration – Uses a fixed, eight-hour session"),
+//!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/end-active-sessions.html> and the
+//!   seed article (up to an hour for the CLI after a portal session ends).
 //! - Cutting a user off at once: an inline Deny in the permission sets conditioned on
 //!   `identitystore:userId` revokes the role sessions already issued.
-//!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#revoke-user-permissions>
+//!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/prereqs-revoking-user-permissions.html>,
+//!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept-revoke-access.html>
 
 use serde::Serialize;
 
@@ -329,7 +334,13 @@ impl Timeline {
         let on_multiple = since >= ps * 1000 - MATCH_TOLERANCE_SECONDS * 1000
             && (rem <= MATCH_TOLERANCE_SECONDS * 1000
                 || ps * 1000 - rem <= MATCH_TOLERANCE_SECONDS * 1000);
-        if on_multiple && at <= portal.ends.plus_seconds(MATCH_TOLERANCE_SECONDS) {
+        // At or after the portal session's end, that end is what the user must fix: a role
+        // session cannot be opened again without a new portal session.
+        let portal_explains = !reasons.is_empty() && reasons[0].0 == SessionKind::Portal;
+        if on_multiple
+            && !portal_explains
+            && at <= portal.ends.plus_seconds(MATCH_TOLERANCE_SECONDS)
+        {
             reasons.push((
                 SessionKind::ConsoleRole,
                 format!(

@@ -7,6 +7,7 @@
 
 mod connect;
 mod iam;
+pub mod identity_center;
 #[cfg(test)]
 mod tests;
 

@@ -576,6 +576,9 @@ pub fn check_posted_to(response: &Response, posted_url: &str, already: &[Finding
     let Ok(posted) = Acs::parse(url) else {
         return findings;
     };
+    if already.iter().any(|f| f.code == Code::IdcAcsMalformed) {
+        return findings; // the response's own endpoints disagree already: one finding says so
+    }
     let named = response
         .destination
         .iter()
@@ -672,6 +675,186 @@ mod tests {
         assert!(is_identity_store_id("d-0123456789"));
         assert!(!is_identity_store_id("d-012345678G"));
         assert!(is_identity_store_id("0a1b2c3d-0000-1111-2222-333344445555"));
+    }
+
+    const ACS: &str = "https://us-east-1.signin.aws/platform/saml/acs/5c1a3e9f-2b7d";
+    const AUD: &str = "https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067a1b2c3";
+    const EMAIL: &str = NAMEID_FORMAT_EMAIL;
+
+    /// A response shaped as `detect` and the rules read it; `extra` goes in the AttributeStatement.
+    fn response(
+        dest: &str,
+        recipient: Option<&str>,
+        aud: &str,
+        fmt: &str,
+        name: &str,
+        extra: &str,
+    ) -> Response {
+        let recipient = recipient
+            .map(|r| format!(r#" Recipient="{r}""#))
+            .unwrap_or_default();
+        let xml = format!(
+            r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r" Version="2.0" IssueInstant="2024-05-14T09:31:07Z" Destination="{dest}"><saml:Issuer>http://www.okta.com/x</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="_a" Version="2.0" IssueInstant="2024-05-14T09:31:07Z"><saml:Issuer>http://www.okta.com/x</saml:Issuer><saml:Subject><saml:NameID Format="{fmt}">{name}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="2024-05-14T09:36:07Z"{recipient}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions><saml:AudienceRestriction><saml:Audience>{aud}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AttributeStatement>{extra}</saml:AttributeStatement></saml:Assertion></samlp:Response>"#
+        );
+        match crate::model::parse(&xml).unwrap() {
+            crate::model::Message::Response(r) => *r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn codes(r: &Response) -> Vec<Code> {
+        check_response(r, Vec::new())
+            .iter()
+            .map(|f| f.code)
+            .collect()
+    }
+
+    fn attr(key: &str, values: &[&str]) -> String {
+        let v: String = values
+            .iter()
+            .map(|v| format!("<saml:AttributeValue>{v}</saml:AttributeValue>"))
+            .collect();
+        format!(r#"<saml:Attribute Name="{ATTR_ACCESS_CONTROL_PREFIX}{key}">{v}</saml:Attribute>"#)
+    }
+
+    #[test]
+    fn detection_tells_identity_center_from_iam() {
+        let idc = response(ACS, Some(ACS), AUD, EMAIL, "jane@example.com", "");
+        let facts = detect(&idc).unwrap();
+        assert_eq!(facts.identity_store_id.as_deref(), Some("d-9067a1b2c3"));
+        assert_eq!(facts.acs.unwrap().region, "us-east-1");
+        assert!(codes(&idc).is_empty());
+        let iam = response(
+            "https://signin.aws.amazon.com/saml",
+            Some("https://signin.aws.amazon.com/saml"),
+            "urn:amazon:webservices",
+            EMAIL,
+            "jane@example.com",
+            "",
+        );
+        assert!(detect(&iam).is_none());
+        // Any one Identity Center field makes it an Identity Center sign-in.
+        assert!(detect(&response(
+            "https://signin.aws.amazon.com/saml",
+            None,
+            AUD,
+            EMAIL,
+            "j@e.com",
+            ""
+        ))
+        .is_some());
+        assert!(detect(&response(
+            ACS,
+            None,
+            "urn:amazon:webservices",
+            EMAIL,
+            "j@e.com",
+            ""
+        ))
+        .is_some());
+    }
+
+    #[test]
+    fn each_rule_on_a_response() {
+        let iam = "https://signin.aws.amazon.com/saml";
+        assert_eq!(
+            codes(&response(iam, Some(iam), AUD, EMAIL, "j@e.com", "")),
+            [Code::IdcPostedToIamEndpoint]
+        );
+        assert_eq!(
+            codes(&response(ACS, None, AUD, EMAIL, "j@e.com", "")),
+            [Code::IdcAcsMalformed]
+        );
+        let other = "https://eu-west-1.signin.aws/platform/saml/acs/5c1a3e9f-2b7d";
+        assert_eq!(
+            codes(&response(ACS, Some(other), AUD, EMAIL, "j@e.com", "")),
+            [Code::IdcAcsMalformed]
+        );
+        // The dual-stack and legacy hosts reach the same ACS.
+        let dual = "https://us-east-1.sso.signin.aws/platform/saml/acs/5c1a3e9f-2b7d";
+        assert!(codes(&response(ACS, Some(dual), AUD, EMAIL, "j@e.com", "")).is_empty());
+        assert_eq!(
+            codes(&response(
+                ACS,
+                Some(ACS),
+                "urn:amazon:webservices",
+                EMAIL,
+                "j@e.com",
+                ""
+            )),
+            [Code::IdcAudienceMalformed]
+        );
+        let persistent = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
+        assert_eq!(
+            codes(&response(ACS, Some(ACS), AUD, persistent, "j@e.com", "")),
+            [Code::IdcNameIdFormat]
+        );
+        assert_eq!(
+            codes(&response(ACS, Some(ACS), AUD, EMAIL, "jdoe", "")),
+            [Code::IdcNameIdNotEmail]
+        );
+    }
+
+    #[test]
+    fn access_control_attribute_limits() {
+        let ok: String = (0..MAX_ACCESS_CONTROL_ATTRIBUTES)
+            .map(|n| attr(&format!("k{n}"), &["v"]))
+            .collect();
+        assert!(codes(&response(ACS, Some(ACS), AUD, EMAIL, "j@e.com", &ok)).is_empty());
+        let too_many = format!("{ok}{}", attr("k50", &["v"]));
+        assert_eq!(
+            codes(&response(ACS, Some(ACS), AUD, EMAIL, "j@e.com", &too_many)),
+            [Code::IdcAccessControlAttributeInvalid]
+        );
+        for bad in [
+            attr("CostCenter", &["1", "2"]),
+            attr("CostCenter", &[]),
+            format!("{}{}", attr("Dept", &["a"]), attr("dept", &["b"])),
+            attr(&"k".repeat(129), &["v"]),
+            attr("k", &[&"v".repeat(257)]),
+        ] {
+            assert_eq!(
+                codes(&response(ACS, Some(ACS), AUD, EMAIL, "j@e.com", &bad)),
+                [Code::IdcAccessControlAttributeInvalid],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn iam_federation_rules_give_way() {
+        let r = response(ACS, Some(ACS), AUD, EMAIL, "j@e.com", "");
+        let shared = vec![
+            Finding::new(Code::RoleAttributeMissing, "x"),
+            Finding::new(Code::RoleSessionNameMissing, "x"),
+            Finding::new(Code::AudienceNotAws, "x"),
+            Finding::new(Code::AssertionExpired, "kept"),
+        ];
+        let kept: Vec<Code> = check_response(&r, shared).iter().map(|f| f.code).collect();
+        assert_eq!(kept, [Code::AssertionExpired]);
+    }
+
+    #[test]
+    fn the_url_posted_to() {
+        let r = response(ACS, Some(ACS), AUD, EMAIL, "j@e.com", "");
+        assert!(check_posted_to(&r, ACS, &[]).is_empty());
+        let f = check_posted_to(&r, "https://signin.aws.amazon.com/saml?x=1", &[]);
+        assert_eq!(f[0].code, Code::IdcPostedToIamEndpoint);
+        let f = check_posted_to(
+            &r,
+            "https://eu-west-1.signin.aws/platform/saml/acs/5c1a3e9f-2b7d",
+            &[],
+        );
+        assert_eq!(f[0].code, Code::IdcAcsMalformed);
+        let iam = response(
+            "https://signin.aws.amazon.com/saml",
+            Some("https://signin.aws.amazon.com/saml"),
+            "urn:amazon:webservices",
+            EMAIL,
+            "j@e.com",
+            "",
+        );
+        assert!(check_posted_to(&iam, ACS, &[]).is_empty());
     }
 
     #[test]

@@ -383,6 +383,38 @@ fn only_child<'a>(
     }
 }
 
+/// Checks that `parent`'s child elements are, in order, the XML-DSig elements `shape` lists
+/// with their allowed counts (XML-DSig's schema): anything else is malformed, since another
+/// implementation may read it (xmlsec1 refuses it).
+fn expect_shape(
+    parent: &Element,
+    owner: &str,
+    shape: &[(&str, usize, usize)],
+) -> Result<(), Outcome> {
+    let mut children = parent.elements().peekable();
+    for (local, min, max) in shape {
+        let mut n = 0;
+        while children.peek().is_some_and(|c| c.is(NS_DSIG, local)) {
+            children.next();
+            n += 1;
+        }
+        if n < *min || n > *max {
+            return Err(Outcome::Malformed {
+                why: format!("its {owner} has {n} {local} elements where XML-DSig allows {min} to {max} at that place"),
+            });
+        }
+    }
+    match children.next() {
+        Some(extra) => Err(Outcome::Malformed {
+            why: format!(
+                "its {owner} holds <{}> where XML-DSig allows none",
+                extra.name
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn c14n_method(element: &Element, what: &str) -> Result<Method, Outcome> {
     let uri = element.attr("Algorithm").unwrap_or_default();
     if uri.is_empty() {
@@ -499,6 +531,45 @@ fn prepare(
         .ok_or_else(|| malformed("its DigestValue is empty or not base64".into()))?;
     let signature = b64(&only_child(sig, "SignatureValue", "Signature")?.text())
         .ok_or_else(|| malformed("its SignatureValue is empty or not base64".into()))?;
+    expect_shape(
+        sig,
+        "Signature",
+        &[
+            ("SignedInfo", 1, 1),
+            ("SignatureValue", 1, 1),
+            ("KeyInfo", 0, 1),
+            ("Object", 0, usize::MAX),
+        ],
+    )?;
+    expect_shape(
+        signed_info,
+        "SignedInfo",
+        &[
+            ("CanonicalizationMethod", 1, 1),
+            ("SignatureMethod", 1, 1),
+            ("Reference", 1, 1),
+        ],
+    )?;
+    expect_shape(
+        reference,
+        "Reference",
+        &[
+            ("Transforms", 0, 1),
+            ("DigestMethod", 1, 1),
+            ("DigestValue", 1, 1),
+        ],
+    )?;
+    if let Some(key_info) = sig.child(NS_DSIG, "KeyInfo") {
+        for data in key_info.children_named(NS_DSIG, "X509Data") {
+            for c in data.children_named(NS_DSIG, "X509Certificate") {
+                if let Err(e) = Certificate::from_base64(&c.text()) {
+                    return Err(malformed(format!(
+                        "its KeyInfo holds an X509Certificate that is not one ({e})"
+                    )));
+                }
+            }
+        }
+    }
     budget.spend(byte_size(parent))?;
     // A same-document reference selects a node-set without comments (XML-DSig 4.3.3.3), so a
     // #WithComments method still digests none.
@@ -611,16 +682,23 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
         );
     }
     let assertions: Vec<&Element> = root.children_named(NS_ASSERTION, "Assertion").collect();
-    if assertions.len() > 1 && root.is(NS_PROTOCOL, "Response") {
+    let encrypted = root
+        .children_named(NS_ASSERTION, "EncryptedAssertion")
+        .count();
+    if assertions.len() + encrypted > 1 && root.is(NS_PROTOCOL, "Response") {
+        let encrypted_note = match encrypted {
+            0 => String::new(),
+            n => format!(" ({n} of them encrypted, covered by nothing saml-doctor can verify)"),
+        };
         findings.push(
             Finding::new(
                 Code::SignatureInvalid,
                 format!(
-                    "/Response holds {} Assertion elements: an identity provider sends one, and which of them AWS would read is not something a report can promise (python3-saml and others reject more than one; a classic signature-wrapping shape)",
-                    assertions.len()
+                    "/Response holds {} Assertion elements{encrypted_note}: an identity provider sends one, and which of them AWS would read is not something a report can promise (python3-saml and others reject more than one; a classic signature-wrapping shape)",
+                    assertions.len() + encrypted
                 ),
             )
-            .with("assertions", assertions.len().to_string()),
+            .with("assertions", (assertions.len() + encrypted).to_string()),
         );
     }
     let index = Index::new(root);

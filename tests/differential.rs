@@ -2,7 +2,9 @@
 //! implementation of XML-DSig (Debian's `xmlsec1` package).
 //!
 //! 1. Every signed document in the repository (tests/hostile, tests/fixtures/signed,
-//!    tests/fixtures/saml, the HAR fixtures and examples/) gets the same verify/reject verdict from
+//!    tests/fixtures/saml, the HAR fixtures, examples/ and saml-core's verification vectors in
+//!    crates/saml-core/testdata/dsig; not the fuzz corpus, whose signed files are copies of these
+//!    or fuzzer output) gets the same verify/reject verdict from
 //!    saml-doctor as from `xmlsec1 --verify` with the same certificates, except the cases listed
 //!    where AWS's rules are stricter (each with its reason).
 //! 2. A property test: a deterministic structural mutator (moved, duplicated, wrapped and deleted
@@ -246,6 +248,10 @@ const STRICTER: &[(&str, &str)] = &[
         "not a signature matter: a date that is not an xs:dateTime, which AWS refuses before any signature",
     ),
     (
+        "crates/saml-core/testdata/dsig/rsa-512.weak-key.xml",
+        "a 512-bit RSA key: AWS requires at least 1024 bits (IdPs use 2048)",
+    ),
+    (
         "tests/fixtures/signed/duplicate-ids.xml",
         "two elements share the signed ID: which one was signed is ambiguous",
     ),
@@ -340,6 +346,27 @@ fn corpus() -> Corpus {
                     ),
                     xml: decoded.xml,
                     trust: idp,
+                    stricter: None,
+                });
+            }
+        }
+    }
+    // saml-core's own verification vectors (crates/saml-core/testdata/dsig), with their keys.
+    let vectors = root().join("crates/saml-core/testdata/dsig");
+    let vector_pems = sorted_files(&vectors.join("keys"), "crt");
+    if !vector_pems.is_empty() {
+        trusts.push(Trust::from_pems("dsig-vectors", &vector_pems, &dir));
+        let t = trusts.len() - 1;
+        for path in sorted_files(&vectors, "xml") {
+            let xml = std::fs::read_to_string(&path).unwrap();
+            if signed(&xml) {
+                docs.push(Doc {
+                    label: format!(
+                        "crates/saml-core/testdata/dsig/{}",
+                        path.file_name().unwrap().to_string_lossy()
+                    ),
+                    xml,
+                    trust: t,
                     stricter: None,
                 });
             }

@@ -241,6 +241,21 @@ fn path_of(index: &Index, e: &Element) -> String {
     format!("/{}", names.join("/"))
 }
 
+/// The text of an element that XML-DSig defines as text only (SignatureValue, DigestValue,
+/// X509Certificate): a child element, comment or processing instruction is refused, since
+/// another implementation reads that content differently.
+fn text_only(e: &Element) -> Result<String, Outcome> {
+    if e.children.iter().any(|c| !matches!(c, Node::Text(_))) {
+        return Err(Outcome::Malformed {
+            why: format!(
+                "its {} holds markup where XML-DSig allows only text",
+                e.local
+            ),
+        });
+    }
+    Ok(e.text())
+}
+
 fn b64(text: &str) -> Option<Vec<u8>> {
     let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if clean.is_empty() {
@@ -527,9 +542,16 @@ fn prepare(
     let digest_hash: Hash = Hash::from_digest_uri(digest_uri).ok_or_else(|| Outcome::Unsupported {
         what: format!("the digest method {digest_uri}, which saml-doctor does not implement (it implements SHA-1, SHA-256, SHA-384, SHA-512)"),
     })?;
-    let expected = b64(&only_child(reference, "DigestValue", "Reference")?.text())
-        .ok_or_else(|| malformed("its DigestValue is empty or not base64".into()))?;
-    let signature = b64(&only_child(sig, "SignatureValue", "Signature")?.text())
+    if digest_method.elements().next().is_some() {
+        return Err(malformed("its DigestMethod has parameters".into()));
+    }
+    let expected = b64(&text_only(only_child(
+        reference,
+        "DigestValue",
+        "Reference",
+    )?)?)
+    .ok_or_else(|| malformed("its DigestValue is empty or not base64".into()))?;
+    let signature = b64(&text_only(only_child(sig, "SignatureValue", "Signature")?)?)
         .ok_or_else(|| malformed("its SignatureValue is empty or not base64".into()))?;
     expect_shape(
         sig,
@@ -562,7 +584,7 @@ fn prepare(
     if let Some(key_info) = sig.child(NS_DSIG, "KeyInfo") {
         for data in key_info.children_named(NS_DSIG, "X509Data") {
             for c in data.children_named(NS_DSIG, "X509Certificate") {
-                if let Err(e) = Certificate::from_base64(&c.text()) {
+                if let Err(e) = Certificate::from_base64(&text_only(c)?) {
                     return Err(malformed(format!(
                         "its KeyInfo holds an X509Certificate that is not one ({e})"
                     )));

@@ -101,6 +101,8 @@ pub struct Facts {
     pub encoded_chars: Option<usize>,
     /// What signature verification found, in one line.
     pub signature: Option<String>,
+    /// Set when the response signs in to IAM Identity Center rather than through IAM federation.
+    pub identity_center: Option<rules::identity_center::IdentityCenterFacts>,
 }
 
 impl Facts {
@@ -343,16 +345,21 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
         Message::Response(response) => {
             let signatures = signature_verdict(&document, ctx);
             report.facts = Facts::of(&response, signatures.read_assertion);
-            report.findings = rules::check_response(&response, &as_of);
+            report.findings = rules::check_response_for_target(&response, &as_of);
             report.facts.signature = signatures.summary;
             if let Some((response_signed, assertion_signed)) = signatures.signed {
                 report.facts.response_signed = response_signed;
                 report.facts.assertion_signed = assertion_signed;
             }
             report.findings.extend(signatures.findings);
-            report
-                .findings
-                .extend(rules::check_relay_state(&ctx.relay_state));
+            report.facts.identity_center = rules::identity_center::detect(&response);
+            // The relay-state rules are Amazon Connect's through IAM federation; an Identity
+            // Center sign-in lands in the access portal or the application it names.
+            if report.facts.identity_center.is_none() {
+                report
+                    .findings
+                    .extend(rules::check_relay_state(&ctx.relay_state));
+            }
             if let RelayStateInput::Present(url) = &ctx.relay_state {
                 report.facts.relay_state = Some(url.clone());
                 report.facts.connect = ConnectRelayState::parse(url).ok();

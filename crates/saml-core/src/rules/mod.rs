@@ -9,6 +9,8 @@ use crate::finding::{Code, Finding};
 use crate::model::{Assertion, Response, CM_BEARER};
 use crate::time::{human_duration, AsOf, Timestamp};
 
+pub mod identity_center;
+
 pub const ATTR_ROLE: &str = "https://aws.amazon.com/SAML/Attributes/Role";
 pub const ATTR_ROLE_CN: &str = "http://www.amazonaws.cn/SAML/Attributes/Role";
 pub const ATTR_ROLE_SESSION_NAME: &str = "https://aws.amazon.com/SAML/Attributes/RoleSessionName";
@@ -673,6 +675,16 @@ pub fn is_aws_audience(audience: &str) -> bool {
     }
     let without_fragment = audience.split('#').next().unwrap_or(audience);
     is_aws_signin_endpoint(without_fragment)
+}
+
+/// Runs the rules of the service the response signs in to: IAM Identity Center's (in
+/// [`identity_center`]) for a response addressed to it, IAM federation's otherwise.
+pub fn check_response_for_target(response: &Response, as_of: &AsOf) -> Vec<Finding> {
+    let findings = check_response(response, as_of);
+    match identity_center::detect(response) {
+        Some(_) => identity_center::check_response(response, findings),
+        None => findings,
+    }
 }
 
 #[cfg(test)]

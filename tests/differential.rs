@@ -252,6 +252,10 @@ const STRICTER: &[(&str, &str)] = &[
         "a 512-bit RSA key: AWS requires at least 1024 bits (IdPs use 2048)",
     ),
     (
+        "examples/identity-center/idc-multiple-assertions-okta-chrome.har message 1",
+        "two assertions in one Response: an IdP sends one (python3-saml and others refuse more)",
+    ),
+    (
         "tests/fixtures/signed/duplicate-ids.xml",
         "two elements share the signed ID: which one was signed is ambiguous",
     ),
@@ -372,21 +376,39 @@ fn corpus() -> Corpus {
             }
         }
     }
-    let hars = sorted_files(&root().join("tests/fixtures/har"), "har")
-        .into_iter()
-        .chain(sorted_files(&root().join("examples"), "har"));
-    for path in hars {
+    // Captures (and pasted responses) under tests/fixtures/har and examples/, at any depth.
+    let mut captures = all_files(&root().join("tests/fixtures/har"));
+    captures.extend(all_files(&root().join("examples")));
+    for path in captures {
+        let rel = path
+            .strip_prefix(root())
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if matches!(ext, "txt" | "xml" | "b64") {
+            let bytes = std::fs::read(&path).unwrap();
+            if let Ok(decoded) = saml_core::decode::decode(&bytes) {
+                if signed(&decoded.xml) {
+                    docs.push(Doc {
+                        label: rel,
+                        xml: decoded.xml,
+                        trust: idp,
+                        stricter: None,
+                    });
+                }
+            }
+            continue;
+        }
+        if ext != "har" {
+            continue;
+        }
         let Ok(file) = std::fs::File::open(&path) else {
             continue;
         };
         let Ok(capture) = har::scan(std::io::BufReader::new(file), |_| {}) else {
             continue;
         };
-        let rel = path
-            .strip_prefix(root())
-            .unwrap_or(&path)
-            .display()
-            .to_string();
         for (i, message) in capture.messages.iter().enumerate() {
             if let Ok(decoded) = &message.decoded {
                 if signed(&decoded.xml) {
@@ -410,6 +432,24 @@ fn corpus() -> Corpus {
         trusts,
         skipped,
     }
+}
+
+/// Every file under `dir`, recursively, sorted.
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn sorted_files(dir: &Path, ext: &str) -> Vec<PathBuf> {

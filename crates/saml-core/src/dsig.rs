@@ -98,17 +98,23 @@ pub struct Verdict {
     pub checked: Vec<Checked>,
     /// The Response element is covered by a signature that verified.
     pub response_verified: bool,
-    /// For each Assertion directly in the Response: covered by a signature that verified.
+    /// For each Assertion directly in the Response: covered by a signature that verified with
+    /// a trusted (metadata) certificate.
     pub assertions_verified: Vec<bool>,
+    /// For each Assertion directly in the Response: covered by a signature that verified with
+    /// any key, the one it carries included (integrity, not trust).
+    pub assertions_intact: Vec<bool>,
 }
 
 impl Verdict {
     /// The Assertion (among the Response's children) the report should read facts from: the
-    /// first one a verified signature covers, else the first.
+    /// first one a trusted signature covers, else the first one an intact signature covers,
+    /// else the first.
     pub fn read_assertion(&self) -> usize {
         self.assertions_verified
             .iter()
             .position(|v| *v)
+            .or_else(|| self.assertions_intact.iter().position(|v| *v))
             .unwrap_or(0)
     }
 }
@@ -744,6 +750,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
                 checked: Vec::new(),
                 response_verified: false,
                 assertions_verified: vec![false; assertions.len()],
+                assertions_intact: vec![false; assertions.len()],
             };
         }
     };
@@ -755,6 +762,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
             checked,
             response_verified: false,
             assertions_verified: vec![false; assertions.len()],
+            assertions_intact: vec![false; assertions.len()],
         };
     }
     let with = if metadata.is_some() {
@@ -773,23 +781,43 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
     }
     // Coverage: a signature covers the element it is enveloped in, and so its descendants.
     let sigs = signatures(root);
-    let signed_roots: Vec<(&Element, bool)> = sigs
+    // Only a key from the metadata makes a signature trusted: without metadata, a signature
+    // that verifies with the certificate it carries proves integrity, never who signed.
+    let is_trusted = |o: &Outcome| {
+        matches!(
+            o,
+            Outcome::Valid {
+                from_metadata: true,
+                ..
+            }
+        )
+    };
+    let signed_roots: Vec<(&Element, bool, bool)> = sigs
         .iter()
         .zip(&checked)
         .filter_map(|(s, c)| {
-            index
-                .parent(s)
-                .map(|p| (p, matches!(c.outcome, Outcome::Valid { .. })))
+            index.parent(s).map(|p| {
+                (
+                    p,
+                    is_trusted(&c.outcome),
+                    matches!(c.outcome, Outcome::Valid { .. }),
+                )
+            })
         })
         .collect();
     let verified: HashSet<*const Element> = signed_roots
         .iter()
-        .filter(|(_, ok)| *ok)
-        .map(|(p, _)| *p as *const Element)
+        .filter(|(_, trusted, _)| *trusted)
+        .map(|(p, _, _)| *p as *const Element)
+        .collect();
+    let intact: HashSet<*const Element> = signed_roots
+        .iter()
+        .filter(|(_, _, valid)| *valid)
+        .map(|(p, _, _)| *p as *const Element)
         .collect();
     let any_signature: HashSet<*const Element> = signed_roots
         .iter()
-        .map(|(p, _)| *p as *const Element)
+        .map(|(p, _, _)| *p as *const Element)
         .collect();
     let covered_by = |set: &HashSet<*const Element>, e: &Element| {
         set.contains(&(e as *const Element))
@@ -802,6 +830,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
         .iter()
         .map(|a| covered_by(&verified, a))
         .collect();
+    let assertions_intact: Vec<bool> = assertions.iter().map(|a| covered_by(&intact, a)).collect();
     for a in &assertions {
         if !covered_by(&any_signature, a) {
             let elsewhere: Vec<String> = sigs
@@ -853,6 +882,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
         checked,
         response_verified,
         assertions_verified,
+        assertions_intact,
     };
     verdict.summary = summary_of(&verdict, assertions.len());
     verdict
@@ -954,10 +984,12 @@ fn outcome_finding(
 fn summary_of(v: &Verdict, assertions: usize) -> Option<String> {
     let parts = summary(&v.checked)?;
     let read = v.read_assertion();
+    let intact = v.assertions_intact.get(read).copied().unwrap_or(false);
     let lead = match (assertions, v.assertions_verified.get(read).copied()) {
         (0, _) if v.response_verified => "the response shown is covered by a valid signature",
         (0, _) => "NOT verified: no verified signature covers the response",
         (_, Some(true)) => "the assertion shown is covered by a valid signature",
+        _ if intact => "NOT verified against a trusted certificate (pass --metadata): the assertion shown is intact",
         _ => "NOT verified: the assertion shown is not covered by a verified signature",
     };
     Some(format!("{lead}: {parts}"))

@@ -554,9 +554,9 @@ def main():
            '</xenc:EncryptedData></EncryptedAssertion>')
     c.add("encrypted-beside-unsigned-plaintext", response(enc + assertion("_a-evil", name=EVIL, role=EVIL_ROLE)), "encrypted",
           "an EncryptedAssertion beside a plaintext unsigned forged assertion, no Response signature", "rejected",
-          ["signature_missing"], unsigned=FORGED, cert="none")
+          ["signature_missing"], unsigned=FORGED)
     c.add("encrypted-without-response-signature", response(enc), "encrypted", "only an EncryptedAssertion, the Response unsigned",
-          "rejected", ["signature_missing"], cert="none")
+          "rejected", ["signature_missing"])
     root = parse(honest_a)
     root.find("saml:Assertion", NS).addprevious(etree.fromstring(enc))
     c.add("encrypted-beside-signed-plaintext", tostring(root), "encrypted",
@@ -617,7 +617,7 @@ def main():
                           etree.XMLParser(huge_tree=True))
     py_sign_tree(el, el.find("ds:Signature", NS), rsa_key, "rsa-sha256", "sha256")
     c.add("deep-nesting-2000", response(tostring(el)), "size", f"an attribute value nested {depth} elements deep, honestly signed",
-          "rejected", ["saml_not_xml", "saml_schema_invalid", "signature_invalid", "saml_too_large"], cert="none",
+          "rejected", ["saml_not_xml", "saml_schema_invalid", "signature_invalid", "saml_too_large"],
           stricter="element depth limit (the tool refuses to work without bounds)")
 
     # ---- reference and ID games.

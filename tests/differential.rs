@@ -2,7 +2,9 @@
 //! implementation of XML-DSig (Debian's `xmlsec1` package).
 //!
 //! 1. Every signed document in the repository (tests/hostile, tests/fixtures/signed,
-//!    tests/fixtures/saml, the HAR fixtures and examples/) gets the same verify/reject verdict from
+//!    tests/fixtures/saml, the HAR fixtures, examples/ and saml-core's verification vectors in
+//!    crates/saml-core/testdata/dsig; not the fuzz corpus, whose signed files are copies of these
+//!    or fuzzer output) gets the same verify/reject verdict from
 //!    saml-doctor as from `xmlsec1 --verify` with the same certificates, except the cases listed
 //!    where AWS's rules are stricter (each with its reason).
 //! 2. A property test: a deterministic structural mutator (moved, duplicated, wrapped and deleted
@@ -112,11 +114,18 @@ impl Trust {
 
 /// What xmlsec1 says of each signature of `xml` (empty: no ds:Signature at all, or unparsable).
 fn xmlsec1_signatures(xml: &str, pems: &[PathBuf]) -> Vec<bool> {
+    // The certificate a document carries is tried first (a speed-up only: every one is tried).
+    let mut pems = pems.to_vec();
+    pems.sort_by_key(|p| {
+        let pem = std::fs::read_to_string(p).unwrap_or_default();
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        !xml.contains(&b64[..b64.len().min(60)])
+    });
     let mut verdicts = Vec::new();
     for index in 1..=10_000 {
         let mut found = false;
         let mut verified = false;
-        for pem in pems {
+        for pem in &pems {
             let (ok, stderr) = xmlsec1_verify(xml, pem, index);
             if stderr.contains("does not return a single node") {
                 break;
@@ -239,6 +248,14 @@ const STRICTER: &[(&str, &str)] = &[
         "not a signature matter: a date that is not an xs:dateTime, which AWS refuses before any signature",
     ),
     (
+        "crates/saml-core/testdata/dsig/rsa-512.weak-key.xml",
+        "a 512-bit RSA key: AWS requires at least 1024 bits (IdPs use 2048)",
+    ),
+    (
+        "examples/identity-center/idc-multiple-assertions-okta-chrome.har message 1",
+        "two assertions in one Response: an IdP sends one (python3-saml and others refuse more)",
+    ),
+    (
         "tests/fixtures/signed/duplicate-ids.xml",
         "two elements share the signed ID: which one was signed is ambiguous",
     ),
@@ -306,16 +323,11 @@ fn corpus() -> Corpus {
             continue;
         }
         let xml = std::fs::read_to_string(&path).unwrap();
-        let label = format!("tests/fixtures/signed/{name}");
-        let stricter = STRICTER
-            .iter()
-            .find(|(f, _)| *f == label)
-            .map(|(_, why)| (*why).to_owned());
         docs.push(Doc {
-            label,
+            label: format!("tests/fixtures/signed/{name}"),
             xml,
             trust: current,
-            stricter,
+            stricter: None,
         });
     }
 
@@ -343,21 +355,60 @@ fn corpus() -> Corpus {
             }
         }
     }
-    let hars = sorted_files(&root().join("tests/fixtures/har"), "har")
-        .into_iter()
-        .chain(sorted_files(&root().join("examples"), "har"));
-    for path in hars {
+    // saml-core's own verification vectors (crates/saml-core/testdata/dsig), with their keys.
+    let vectors = root().join("crates/saml-core/testdata/dsig");
+    let vector_pems = sorted_files(&vectors.join("keys"), "crt");
+    if !vector_pems.is_empty() {
+        trusts.push(Trust::from_pems("dsig-vectors", &vector_pems, &dir));
+        let t = trusts.len() - 1;
+        for path in sorted_files(&vectors, "xml") {
+            let xml = std::fs::read_to_string(&path).unwrap();
+            if signed(&xml) {
+                docs.push(Doc {
+                    label: format!(
+                        "crates/saml-core/testdata/dsig/{}",
+                        path.file_name().unwrap().to_string_lossy()
+                    ),
+                    xml,
+                    trust: t,
+                    stricter: None,
+                });
+            }
+        }
+    }
+    // Captures (and pasted responses) under tests/fixtures/har and examples/, at any depth.
+    let mut captures = all_files(&root().join("tests/fixtures/har"));
+    captures.extend(all_files(&root().join("examples")));
+    for path in captures {
+        let rel = path
+            .strip_prefix(root())
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if matches!(ext, "txt" | "xml" | "b64") {
+            let bytes = std::fs::read(&path).unwrap();
+            if let Ok(decoded) = saml_core::decode::decode(&bytes) {
+                if signed(&decoded.xml) {
+                    docs.push(Doc {
+                        label: rel,
+                        xml: decoded.xml,
+                        trust: idp,
+                        stricter: None,
+                    });
+                }
+            }
+            continue;
+        }
+        if ext != "har" {
+            continue;
+        }
         let Ok(file) = std::fs::File::open(&path) else {
             continue;
         };
         let Ok(capture) = har::scan(std::io::BufReader::new(file), |_| {}) else {
             continue;
         };
-        let rel = path
-            .strip_prefix(root())
-            .unwrap_or(&path)
-            .display()
-            .to_string();
         for (i, message) in capture.messages.iter().enumerate() {
             if let Ok(decoded) = &message.decoded {
                 if signed(&decoded.xml) {
@@ -371,11 +422,34 @@ fn corpus() -> Corpus {
             }
         }
     }
+    for doc in &mut docs {
+        if let Some((_, why)) = STRICTER.iter().find(|(f, _)| *f == doc.label) {
+            doc.stricter = Some((*why).to_owned());
+        }
+    }
     Corpus {
         docs,
         trusts,
         skipped,
     }
+}
+
+/// Every file under `dir`, recursively, sorted.
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn sorted_files(dir: &Path, ext: &str) -> Vec<PathBuf> {

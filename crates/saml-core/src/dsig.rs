@@ -98,17 +98,23 @@ pub struct Verdict {
     pub checked: Vec<Checked>,
     /// The Response element is covered by a signature that verified.
     pub response_verified: bool,
-    /// For each Assertion directly in the Response: covered by a signature that verified.
+    /// For each Assertion directly in the Response: covered by a signature that verified with
+    /// a trusted (metadata) certificate.
     pub assertions_verified: Vec<bool>,
+    /// For each Assertion directly in the Response: covered by a signature that verified with
+    /// any key, the one it carries included (integrity, not trust).
+    pub assertions_intact: Vec<bool>,
 }
 
 impl Verdict {
     /// The Assertion (among the Response's children) the report should read facts from: the
-    /// first one a verified signature covers, else the first.
+    /// first one a trusted signature covers, else the first one an intact signature covers,
+    /// else the first.
     pub fn read_assertion(&self) -> usize {
         self.assertions_verified
             .iter()
             .position(|v| *v)
+            .or_else(|| self.assertions_intact.iter().position(|v| *v))
             .unwrap_or(0)
     }
 }
@@ -239,6 +245,21 @@ fn path_of(index: &Index, e: &Element) -> String {
     names.reverse();
     names.push(&e.local);
     format!("/{}", names.join("/"))
+}
+
+/// The text of an element that XML-DSig defines as text only (SignatureValue, DigestValue,
+/// X509Certificate): a child element, comment or processing instruction is refused, since
+/// another implementation reads that content differently.
+fn text_only(e: &Element) -> Result<String, Outcome> {
+    if e.children.iter().any(|c| !matches!(c, Node::Text(_))) {
+        return Err(Outcome::Malformed {
+            why: format!(
+                "its {} holds markup where XML-DSig allows only text",
+                e.local
+            ),
+        });
+    }
+    Ok(e.text())
 }
 
 fn b64(text: &str) -> Option<Vec<u8>> {
@@ -383,6 +404,38 @@ fn only_child<'a>(
     }
 }
 
+/// Checks that `parent`'s child elements are, in order, the XML-DSig elements `shape` lists
+/// with their allowed counts (XML-DSig's schema): anything else is malformed, since another
+/// implementation may read it (xmlsec1 refuses it).
+fn expect_shape(
+    parent: &Element,
+    owner: &str,
+    shape: &[(&str, usize, usize)],
+) -> Result<(), Outcome> {
+    let mut children = parent.elements().peekable();
+    for (local, min, max) in shape {
+        let mut n = 0;
+        while children.peek().is_some_and(|c| c.is(NS_DSIG, local)) {
+            children.next();
+            n += 1;
+        }
+        if n < *min || n > *max {
+            return Err(Outcome::Malformed {
+                why: format!("its {owner} has {n} {local} elements where XML-DSig allows {min} to {max} at that place"),
+            });
+        }
+    }
+    match children.next() {
+        Some(extra) => Err(Outcome::Malformed {
+            why: format!(
+                "its {owner} holds <{}> where XML-DSig allows none",
+                extra.name
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn c14n_method(element: &Element, what: &str) -> Result<Method, Outcome> {
     let uri = element.attr("Algorithm").unwrap_or_default();
     if uri.is_empty() {
@@ -495,10 +548,56 @@ fn prepare(
     let digest_hash: Hash = Hash::from_digest_uri(digest_uri).ok_or_else(|| Outcome::Unsupported {
         what: format!("the digest method {digest_uri}, which saml-doctor does not implement (it implements SHA-1, SHA-256, SHA-384, SHA-512)"),
     })?;
-    let expected = b64(&only_child(reference, "DigestValue", "Reference")?.text())
-        .ok_or_else(|| malformed("its DigestValue is empty or not base64".into()))?;
-    let signature = b64(&only_child(sig, "SignatureValue", "Signature")?.text())
+    if digest_method.elements().next().is_some() {
+        return Err(malformed("its DigestMethod has parameters".into()));
+    }
+    let expected = b64(&text_only(only_child(
+        reference,
+        "DigestValue",
+        "Reference",
+    )?)?)
+    .ok_or_else(|| malformed("its DigestValue is empty or not base64".into()))?;
+    let signature = b64(&text_only(only_child(sig, "SignatureValue", "Signature")?)?)
         .ok_or_else(|| malformed("its SignatureValue is empty or not base64".into()))?;
+    expect_shape(
+        sig,
+        "Signature",
+        &[
+            ("SignedInfo", 1, 1),
+            ("SignatureValue", 1, 1),
+            ("KeyInfo", 0, 1),
+            ("Object", 0, usize::MAX),
+        ],
+    )?;
+    expect_shape(
+        signed_info,
+        "SignedInfo",
+        &[
+            ("CanonicalizationMethod", 1, 1),
+            ("SignatureMethod", 1, 1),
+            ("Reference", 1, 1),
+        ],
+    )?;
+    expect_shape(
+        reference,
+        "Reference",
+        &[
+            ("Transforms", 0, 1),
+            ("DigestMethod", 1, 1),
+            ("DigestValue", 1, 1),
+        ],
+    )?;
+    if let Some(key_info) = sig.child(NS_DSIG, "KeyInfo") {
+        for data in key_info.children_named(NS_DSIG, "X509Data") {
+            for c in data.children_named(NS_DSIG, "X509Certificate") {
+                if let Err(e) = Certificate::from_base64(&text_only(c)?) {
+                    return Err(malformed(format!(
+                        "its KeyInfo holds an X509Certificate that is not one ({e})"
+                    )));
+                }
+            }
+        }
+    }
     budget.spend(byte_size(parent))?;
     // A same-document reference selects a node-set without comments (XML-DSig 4.3.3.3), so a
     // #WithComments method still digests none.
@@ -611,16 +710,23 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
         );
     }
     let assertions: Vec<&Element> = root.children_named(NS_ASSERTION, "Assertion").collect();
-    if assertions.len() > 1 && root.is(NS_PROTOCOL, "Response") {
+    let encrypted = root
+        .children_named(NS_ASSERTION, "EncryptedAssertion")
+        .count();
+    if assertions.len() + encrypted > 1 && root.is(NS_PROTOCOL, "Response") {
+        let encrypted_note = match encrypted {
+            0 => String::new(),
+            n => format!(" ({n} of them encrypted, covered by nothing saml-doctor can verify)"),
+        };
         findings.push(
             Finding::new(
                 Code::SignatureInvalid,
                 format!(
-                    "/Response holds {} Assertion elements: an identity provider sends one, and which of them AWS would read is not something a report can promise (python3-saml and others reject more than one; a classic signature-wrapping shape)",
-                    assertions.len()
+                    "/Response holds {} Assertion elements{encrypted_note}: an identity provider sends one, and which of them AWS would read is not something a report can promise (python3-saml and others reject more than one; a classic signature-wrapping shape)",
+                    assertions.len() + encrypted
                 ),
             )
-            .with("assertions", assertions.len().to_string()),
+            .with("assertions", (assertions.len() + encrypted).to_string()),
         );
     }
     let index = Index::new(root);
@@ -644,6 +750,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
                 checked: Vec::new(),
                 response_verified: false,
                 assertions_verified: vec![false; assertions.len()],
+                assertions_intact: vec![false; assertions.len()],
             };
         }
     };
@@ -655,6 +762,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
             checked,
             response_verified: false,
             assertions_verified: vec![false; assertions.len()],
+            assertions_intact: vec![false; assertions.len()],
         };
     }
     let with = if metadata.is_some() {
@@ -673,23 +781,43 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
     }
     // Coverage: a signature covers the element it is enveloped in, and so its descendants.
     let sigs = signatures(root);
-    let signed_roots: Vec<(&Element, bool)> = sigs
+    // Only a key from the metadata makes a signature trusted: without metadata, a signature
+    // that verifies with the certificate it carries proves integrity, never who signed.
+    let is_trusted = |o: &Outcome| {
+        matches!(
+            o,
+            Outcome::Valid {
+                from_metadata: true,
+                ..
+            }
+        )
+    };
+    let signed_roots: Vec<(&Element, bool, bool)> = sigs
         .iter()
         .zip(&checked)
         .filter_map(|(s, c)| {
-            index
-                .parent(s)
-                .map(|p| (p, matches!(c.outcome, Outcome::Valid { .. })))
+            index.parent(s).map(|p| {
+                (
+                    p,
+                    is_trusted(&c.outcome),
+                    matches!(c.outcome, Outcome::Valid { .. }),
+                )
+            })
         })
         .collect();
     let verified: HashSet<*const Element> = signed_roots
         .iter()
-        .filter(|(_, ok)| *ok)
-        .map(|(p, _)| *p as *const Element)
+        .filter(|(_, trusted, _)| *trusted)
+        .map(|(p, _, _)| *p as *const Element)
+        .collect();
+    let intact: HashSet<*const Element> = signed_roots
+        .iter()
+        .filter(|(_, _, valid)| *valid)
+        .map(|(p, _, _)| *p as *const Element)
         .collect();
     let any_signature: HashSet<*const Element> = signed_roots
         .iter()
-        .map(|(p, _)| *p as *const Element)
+        .map(|(p, _, _)| *p as *const Element)
         .collect();
     let covered_by = |set: &HashSet<*const Element>, e: &Element| {
         set.contains(&(e as *const Element))
@@ -702,6 +830,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
         .iter()
         .map(|a| covered_by(&verified, a))
         .collect();
+    let assertions_intact: Vec<bool> = assertions.iter().map(|a| covered_by(&intact, a)).collect();
     for a in &assertions {
         if !covered_by(&any_signature, a) {
             let elsewhere: Vec<String> = sigs
@@ -753,6 +882,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
         checked,
         response_verified,
         assertions_verified,
+        assertions_intact,
     };
     verdict.summary = summary_of(&verdict, assertions.len());
     verdict
@@ -854,10 +984,12 @@ fn outcome_finding(
 fn summary_of(v: &Verdict, assertions: usize) -> Option<String> {
     let parts = summary(&v.checked)?;
     let read = v.read_assertion();
+    let intact = v.assertions_intact.get(read).copied().unwrap_or(false);
     let lead = match (assertions, v.assertions_verified.get(read).copied()) {
         (0, _) if v.response_verified => "the response shown is covered by a valid signature",
         (0, _) => "NOT verified: no verified signature covers the response",
         (_, Some(true)) => "the assertion shown is covered by a valid signature",
+        _ if intact => "NOT verified against a trusted certificate (pass --metadata): the assertion shown is intact",
         _ => "NOT verified: the assertion shown is not covered by a verified signature",
     };
     Some(format!("{lead}: {parts}"))

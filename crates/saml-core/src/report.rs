@@ -89,7 +89,11 @@ pub struct Facts {
     pub not_before: Option<Timestamp>,
     pub not_on_or_after: Option<Timestamp>,
     pub session_not_on_or_after: Option<Timestamp>,
+    /// The Response is covered by a signature that verified (with the signatures feature;
+    /// without it, that it carries a signature).
     pub response_signed: bool,
+    /// The assertion the facts are read from is covered by a signature that verified (its own
+    /// or the Response's); without the signatures feature, that an assertion carries one.
     pub assertion_signed: bool,
     pub encrypted: bool,
     pub relay_state: Option<String>,
@@ -402,6 +406,6 @@ fn signature_verdict(_: &crate::xml::Document, _: &Context) -> SignatureVerdict 
         )],
         summary: None,
         read_assertion: 0,
-        signed: Some((false, false)),
+        signed: None,
     }
 }

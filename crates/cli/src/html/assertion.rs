@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use saml_core::aws::{is_session_name_char, PrincipalTag};
+use saml_core::rules::identity_center::ATTR_ACCESS_CONTROL_PREFIX;
 use saml_core::rules::{ATTR_PRINCIPAL_TAG_PREFIX, ATTR_SOURCE_IDENTITY};
 use saml_core::{Code, Report};
 
@@ -108,6 +109,9 @@ fn coverage_cell(c: Coverage) -> &'static str {
 
 struct Row<'a> {
     name: String,
+    /// The full attribute name, for rows of one attribute among several of a kind (tags):
+    /// only the findings that name it are shown on the row.
+    attribute: Option<String>,
     values: Vec<String>,
     bad_char: Option<&'a dyn Fn(char) -> bool>,
     codes: &'a [Code],
@@ -140,6 +144,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     let mut rows: Vec<Row> = vec![
         Row {
             name: "Status".into(),
+            attribute: None,
             values: opt(&f.status),
             bad_char: None,
             codes: &[Code::StatusNotSuccess],
@@ -147,6 +152,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         },
         Row {
             name: "Issuer".into(),
+            attribute: None,
             values: opt(&f.issuer),
             bad_char: None,
             codes: &[Code::IssuerMismatch],
@@ -154,34 +160,51 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         },
         Row {
             name: "Destination".into(),
+            attribute: None,
             values: opt(&f.destination),
             bad_char: None,
-            codes: &[Code::DestinationNotAws],
+            codes: &[
+                Code::DestinationNotAws,
+                Code::IdcAcsMalformed,
+                Code::IdcPostedToIamEndpoint,
+            ],
             level: Level::Response,
         },
         Row {
             name: "Audience".into(),
+            attribute: None,
             values: f.audiences.clone(),
             bad_char: None,
-            codes: &[Code::AudienceNotAws],
+            codes: &[Code::AudienceNotAws, Code::IdcAudienceMalformed],
             level: Level::Assertion,
         },
         Row {
             name: "Recipient".into(),
+            attribute: None,
             values: opt(&f.recipient),
             bad_char: None,
-            codes: &[Code::RecipientNotAws, Code::SubjectConfirmationInvalid],
+            codes: &[
+                Code::RecipientNotAws,
+                Code::SubjectConfirmationInvalid,
+                Code::IdcAcsMalformed,
+            ],
             level: Level::Assertion,
         },
         Row {
             name: "NameID".into(),
+            attribute: None,
             values: opt(&f.name_id),
             bad_char: None,
-            codes: &[Code::NameIdMissing],
+            codes: &[
+                Code::NameIdMissing,
+                Code::IdcNameIdFormat,
+                Code::IdcNameIdNotEmail,
+            ],
             level: Level::Assertion,
         },
         Row {
             name: "Role".into(),
+            attribute: None,
             values: f.roles.clone(),
             bad_char: None,
             codes: &[
@@ -194,6 +217,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         },
         Row {
             name: "RoleSessionName".into(),
+            attribute: None,
             values: opt(&f.role_session_name),
             bad_char: Some(&session_char_bad),
             codes: &[Code::RoleSessionNameMissing, Code::RoleSessionNameInvalid],
@@ -201,6 +225,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         },
         Row {
             name: "SessionDuration".into(),
+            attribute: None,
             values: opt(&f.session_duration),
             bad_char: Some(&duration_char_bad),
             codes: &[Code::SessionDurationInvalid],
@@ -211,6 +236,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     if !source_identity.is_empty() {
         rows.push(Row {
             name: "SourceIdentity".into(),
+            attribute: None,
             values: source_identity,
             bad_char: Some(&session_char_bad),
             codes: &[Code::SourceIdentityInvalid],
@@ -229,9 +255,30 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
                 "PrincipalTag:{}",
                 &a.name[ATTR_PRINCIPAL_TAG_PREFIX.len()..]
             ),
+            attribute: Some(a.name.clone()),
             values: a.values.clone(),
             bad_char: Some(&tag_char_bad),
             codes: &[Code::PrincipalTagInvalid],
+            level: Level::Assertion,
+        });
+    }
+    for a in assertion
+        .map(|a| a.attributes.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| a.name.starts_with(ATTR_ACCESS_CONTROL_PREFIX))
+        .take(60)
+    {
+        rows.push(Row {
+            name: format!(
+                "AccessControl:{}",
+                &a.name[ATTR_ACCESS_CONTROL_PREFIX.len()..]
+            ),
+            attribute: Some(a.name.clone()),
+            values: a.values.clone(),
+            // They become session tags: the same characters are allowed.
+            bad_char: Some(&tag_char_bad),
+            codes: &[Code::IdcAccessControlAttributeInvalid],
             level: Level::Assertion,
         });
     }
@@ -250,6 +297,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     }
     rows.push(Row {
         name: "RelayState".into(),
+        attribute: None,
         values: relay,
         bad_char: None,
         codes: &[
@@ -260,12 +308,34 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         level: Level::Beside,
     });
 
+    // An IAM Identity Center sign-in does not use IAM federation's attributes: leave out the
+    // ones it does not send (a finding about one still shows it).
+    let identity_center = report
+        .response()
+        .is_some_and(|r| saml_core::rules::identity_center::detect(r).is_some());
+    if identity_center {
+        let iam_only = ["Role", "RoleSessionName", "SessionDuration", "RelayState"];
+        rows.retain(|r| {
+            !(iam_only.contains(&r.name.as_str())
+                && r.values.is_empty()
+                && !placed.iter().any(|p| r.codes.contains(&p.finding.code)))
+        });
+    }
     out.push_str("<table class=\"facts\"><thead><tr><th scope=\"col\">What AWS reads</th><th scope=\"col\">Value, as decoded</th><th scope=\"col\">Findings</th><th scope=\"col\">Signature</th></tr></thead><tbody>\n");
     for row in &rows {
-        let about: Vec<&&Placed> = placed
+        let of_kind: Vec<&&Placed> = placed
             .iter()
             .filter(|p| row.codes.contains(&p.finding.code))
             .collect();
+        let about: Vec<&&Placed> = match &row.attribute {
+            // A finding naming no attribute at all (a count limit) is about every one of them.
+            Some(name) if of_kind.iter().any(|p| names(&p.finding.detail, name)) => of_kind
+                .into_iter()
+                .filter(|p| names(&p.finding.detail, name))
+                .collect(),
+            Some(_) if of_kind.iter().any(|p| p.finding.detail.contains("[@Name=")) => Vec::new(),
+            _ => of_kind,
+        };
         let bad = about
             .iter()
             .any(|p| p.finding.severity != saml_core::Severity::Info);
@@ -322,6 +392,16 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     }
 }
 
+/// True when `detail` names the attribute `name` (not merely one whose name starts with it).
+fn names(detail: &str, name: &str) -> bool {
+    detail.match_indices(name).any(|(i, _)| {
+        !detail[i + name.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +419,23 @@ mod tests {
         r.facts.signature = signature.map(str::to_owned);
         r.findings = findings;
         r
+    }
+
+    #[test]
+    fn a_finding_belongs_to_the_attribute_it_names() {
+        let d = "/Response/Assertion/AttributeStatement/Attribute[@Name='https://aws.amazon.com/SAML/Attributes/AccessControl:CostCenter'] has 2 values";
+        assert!(names(
+            d,
+            "https://aws.amazon.com/SAML/Attributes/AccessControl:CostCenter"
+        ));
+        assert!(!names(
+            d,
+            "https://aws.amazon.com/SAML/Attributes/AccessControl:Cost"
+        ));
+        assert!(!names(
+            d,
+            "https://aws.amazon.com/SAML/Attributes/AccessControl:costcenter"
+        ));
     }
 
     #[test]

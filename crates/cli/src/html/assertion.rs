@@ -34,10 +34,12 @@ enum Level {
     Beside,
 }
 
-/// What the signatures of a report cover, from the verification outcome the report carries.
+/// What the signatures of a report cover: the verifier's own answer, which the report's facts
+/// carry (`response_signed`, `assertion_signed`: the Response, and the Assertion the facts are
+/// read from, are covered by a signature that verified).
 ///
-/// Fails closed: any signature finding, an outcome this code does not recognise, or more than
-/// one assertion (the facts are read from the first) means "not covered".
+/// Fails closed: with any signature finding, nothing is shown as signed. "Trusted" only when no
+/// verified signature was checked against the response's own certificate alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Signed {
     response: Option<Coverage>,
@@ -54,34 +56,24 @@ const SIGNATURE_PROBLEMS: [Code; 5] = [
 
 impl Signed {
     pub fn of(report: &Report) -> Self {
-        let none = Self {
-            response: None,
-            assertion: None,
-        };
-        if report
+        let f = &report.facts;
+        let problem = report
             .findings
             .iter()
-            .any(|f| SIGNATURE_PROBLEMS.contains(&f.code))
+            .any(|f| SIGNATURE_PROBLEMS.contains(&f.code));
+        let summary = f.signature.as_deref().unwrap_or("");
+        let kind = if summary.contains("trust not checked")
+            || !summary.contains("metadata's certificate")
         {
-            return none;
-        }
-        let Some(summary) = report.facts.signature.as_deref() else {
-            return none;
+            Coverage::Intact
+        } else {
+            Coverage::Trusted
         };
-        let part = |what: &str| {
-            if summary.contains(&format!("{what} verified with the metadata's certificate")) {
-                Some(Coverage::Trusted)
-            } else if summary.contains(&format!("{what} intact (verified with its own certificate"))
-            {
-                Some(Coverage::Intact)
-            } else {
-                None
-            }
-        };
-        let single_assertion = report.response().is_some_and(|r| r.assertions.len() == 1);
+        let verified = |covered: bool| (covered && !problem).then_some(kind);
         Self {
-            response: part("response"),
-            assertion: part("assertion").filter(|_| single_assertion),
+            response: verified(f.response_signed),
+            // A signature covers its element and everything in it.
+            assertion: verified(f.assertion_signed || f.response_signed),
         }
     }
 
@@ -89,11 +81,7 @@ impl Signed {
         match level {
             Level::Beside => Coverage::Unsigned,
             Level::Response => self.response.unwrap_or(Coverage::NotCovered),
-            Level::Assertion => match (self.response, self.assertion) {
-                (Some(Coverage::Trusted), _) | (_, Some(Coverage::Trusted)) => Coverage::Trusted,
-                (Some(c), _) | (_, Some(c)) => c,
-                _ => Coverage::NotCovered,
-            },
+            Level::Assertion => self.assertion.unwrap_or(Coverage::NotCovered),
         }
     }
 }
@@ -101,7 +89,7 @@ impl Signed {
 fn coverage_cell(c: Coverage) -> &'static str {
     match c {
         Coverage::Trusted => "<td class=\"cov trusted\">✓ signed, verified with the metadata's certificate</td>",
-        Coverage::Intact => "<td class=\"cov intact\">✓ signed and intact <span class=\"muted\">(trust not checked: pass --metadata)</span></td>",
+        Coverage::Intact => "<td class=\"cov intact\">◐ signed and intact; who signed it is not checked <span class=\"muted\">(pass --metadata)</span></td>",
         Coverage::NotCovered => "<td class=\"cov none\">✗ not covered by a verified signature</td>",
         Coverage::Unsigned => "<td class=\"cov unsigned\">— not signed (sent beside the response)</td>",
     }
@@ -407,7 +395,7 @@ mod tests {
     use super::*;
     use saml_core::{AsOf, AsOfSource, Finding, RelayStateInput, Timestamp};
 
-    fn report(signature: Option<&str>, findings: Vec<Finding>) -> Report {
+    fn report(signed: (bool, bool), summary: &str, findings: Vec<Finding>) -> Report {
         let mut r = saml_core::diagnose_xml(
             r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_1"><saml:Assertion ID="_2"/></samlp:Response>"#,
             AsOf {
@@ -416,7 +404,8 @@ mod tests {
             },
             RelayStateInput::Unknown,
         );
-        r.facts.signature = signature.map(str::to_owned);
+        (r.facts.response_signed, r.facts.assertion_signed) = signed;
+        r.facts.signature = Some(summary.to_owned());
         r.findings = findings;
         r
     }
@@ -439,32 +428,24 @@ mod tests {
     }
 
     #[test]
-    fn coverage_follows_the_verified_signature_and_fails_closed() {
-        let intact =
-            "assertion intact (verified with its own certificate AB:CD; trust not checked)";
-        let s = Signed::of(&report(Some(intact), vec![]));
+    fn coverage_follows_the_verifier_and_fails_closed() {
+        let intact = "the assertion shown is covered by a valid signature: assertion intact (verified with its own certificate AB; trust not checked)";
+        let s = Signed::of(&report((false, true), intact, vec![]));
         assert_eq!(s.covers(Level::Assertion), Coverage::Intact);
         assert_eq!(s.covers(Level::Response), Coverage::NotCovered);
         assert_eq!(s.covers(Level::Beside), Coverage::Unsigned);
 
-        let both = "response verified with the metadata's certificate AB; assertion intact (verified with its own certificate AB; trust not checked)";
-        let s = Signed::of(&report(Some(both), vec![]));
+        let trusted = "the assertion shown is covered by a valid signature: response verified with the metadata's certificate AB";
+        let s = Signed::of(&report((true, false), trusted, vec![]));
         assert_eq!(s.covers(Level::Response), Coverage::Trusted);
         assert_eq!(s.covers(Level::Assertion), Coverage::Trusted);
 
-        // A signature finding, an unknown outcome, or none at all: nothing is shown as signed.
-        let bad = Finding::new(Code::SignatureInvalid, "altered");
-        let s = Signed::of(&report(Some(both), vec![bad]));
+        // The verifier says not covered, or a signature finding: nothing is shown as signed.
+        let s = Signed::of(&report((false, false), "NOT verified: …", vec![]));
         assert_eq!(s.covers(Level::Assertion), Coverage::NotCovered);
-        for summary in [
-            Some("assertion ALTERED after signing"),
-            Some("response signed by a key the metadata does not hold (the response itself is intact)"),
-            Some("assertion not verified (ECDSA)"),
-            None,
-        ] {
-            let s = Signed::of(&report(summary, vec![]));
-            assert_eq!(s.covers(Level::Assertion), Coverage::NotCovered, "{summary:?}");
-            assert_eq!(s.covers(Level::Response), Coverage::NotCovered, "{summary:?}");
-        }
+        let bad = Finding::new(Code::SignatureInvalid, "altered");
+        let s = Signed::of(&report((true, true), trusted, vec![bad]));
+        assert_eq!(s.covers(Level::Assertion), Coverage::NotCovered);
+        assert_eq!(s.covers(Level::Response), Coverage::NotCovered);
     }
 }

@@ -1,6 +1,6 @@
 // Opens saml-doctor's HTML reports in headless Debian chromium (playwright-core drives it over
 // the DevTools protocol) and checks what a reader would get:
-//   - every example capture: no console error, no page error, no request other than the file
+//   - every example capture (examples/ and examples/identity-center/): no console error, no page error, no request other than the file
 //     itself (every other one is aborted and counted), the verdict, the timeline and the
 //     findings in the rendered DOM, the expected codes; a screenshot per report in
 //     target/browser/ (light theme, plus dark for the README's case);
@@ -13,7 +13,7 @@
 
 import { chromium } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -153,6 +153,32 @@ for (const [name, want] of Object.entries(examples)) {
   if (name !== 'no-saml-response-chrome' && name !== 'direct-connect-login-edge' && dom.svg !== 1) fail(`${name}: ${dom.svg} timing pictures`);
   console.log(`ok   ${name}: "${dom.verdict}", ${dom.steps.length} steps, codes ${dom.headerCodes.join(' ') || '(none)'}`);
 }
+// Every other capture under examples/ (IAM Identity Center's among them): the same checks,
+// with exactly one step marked broken when the report has an error.
+for (const dir of [join(root, 'examples'), join(root, 'examples', 'identity-center')]) {
+  if (!existsSync(dir)) continue;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.har')).sort()) {
+    const name = file.replace(/\.har$/, '');
+    if (name in examples) continue;
+    const input = join(dir, file);
+    const html = report(input, name);
+    if (!html) continue;
+    const codes = problemCodes(input);
+    const result = await open(html, { screenshot: join(out, `${name}.png`) });
+    checkClean(name, result);
+    const { dom } = result;
+    for (const code of codes) {
+      if (!dom.headerCodes.includes(code)) fail(`${name}: ${code} not in the verdict's codes (${dom.headerCodes})`);
+      if (!dom.findingCodes.includes(code)) fail(`${name}: ${code} not among the findings`);
+    }
+    const errors = JSON.parse(spawnSync(binary, ['diagnose', relative(root, input), '--format', 'json'], { encoding: 'utf8', cwd: root }).stdout).summary.errors;
+    if (errors > 0 && !(dom.broken.length === 1 && /broke here/.test(dom.broken[0]))) fail(`${name}: ${dom.broken.length} steps marked broken`);
+    if (errors === 0 && dom.broken.length) fail(`${name}: no error, yet a step is marked broken`);
+    if (dom.steps.length < 1) fail(`${name}: empty timeline`);
+    console.log(`ok   ${name}: "${dom.verdict}", ${dom.steps.length} steps, codes ${codes.join(' ') || '(none)'}`);
+  }
+}
+
 // The README's case in the dark theme too.
 {
   const name = 'guest-user-role-session-name-chrome';

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use saml_core::aws::{is_session_name_char, PrincipalTag};
+use saml_core::rules::identity_center::ATTR_ACCESS_CONTROL_PREFIX;
 use saml_core::rules::{ATTR_PRINCIPAL_TAG_PREFIX, ATTR_SOURCE_IDENTITY};
 use saml_core::{Code, Report};
 
@@ -33,10 +34,12 @@ enum Level {
     Beside,
 }
 
-/// What the signatures of a report cover, from the verification outcome the report carries.
+/// What the signatures of a report cover: the verifier's own answer, which the report's facts
+/// carry (`response_signed`, `assertion_signed`: the Response, and the Assertion the facts are
+/// read from, are covered by a signature that verified).
 ///
-/// Fails closed: any signature finding, an outcome this code does not recognise, or more than
-/// one assertion (the facts are read from the first) means "not covered".
+/// Fails closed: with any signature finding, nothing is shown as signed. "Trusted" only when no
+/// verified signature was checked against the response's own certificate alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Signed {
     response: Option<Coverage>,
@@ -53,34 +56,24 @@ const SIGNATURE_PROBLEMS: [Code; 5] = [
 
 impl Signed {
     pub fn of(report: &Report) -> Self {
-        let none = Self {
-            response: None,
-            assertion: None,
-        };
-        if report
+        let f = &report.facts;
+        let problem = report
             .findings
             .iter()
-            .any(|f| SIGNATURE_PROBLEMS.contains(&f.code))
+            .any(|f| SIGNATURE_PROBLEMS.contains(&f.code));
+        let summary = f.signature.as_deref().unwrap_or("");
+        let kind = if summary.contains("trust not checked")
+            || !summary.contains("metadata's certificate")
         {
-            return none;
-        }
-        let Some(summary) = report.facts.signature.as_deref() else {
-            return none;
+            Coverage::Intact
+        } else {
+            Coverage::Trusted
         };
-        let part = |what: &str| {
-            if summary.contains(&format!("{what} verified with the metadata's certificate")) {
-                Some(Coverage::Trusted)
-            } else if summary.contains(&format!("{what} intact (verified with its own certificate"))
-            {
-                Some(Coverage::Intact)
-            } else {
-                None
-            }
-        };
-        let single_assertion = report.response().is_some_and(|r| r.assertions.len() == 1);
+        let verified = |covered: bool| (covered && !problem).then_some(kind);
         Self {
-            response: part("response"),
-            assertion: part("assertion").filter(|_| single_assertion),
+            response: verified(f.response_signed),
+            // A signature covers its element and everything in it.
+            assertion: verified(f.assertion_signed || f.response_signed),
         }
     }
 
@@ -88,11 +81,7 @@ impl Signed {
         match level {
             Level::Beside => Coverage::Unsigned,
             Level::Response => self.response.unwrap_or(Coverage::NotCovered),
-            Level::Assertion => match (self.response, self.assertion) {
-                (Some(Coverage::Trusted), _) | (_, Some(Coverage::Trusted)) => Coverage::Trusted,
-                (Some(c), _) | (_, Some(c)) => c,
-                _ => Coverage::NotCovered,
-            },
+            Level::Assertion => self.assertion.unwrap_or(Coverage::NotCovered),
         }
     }
 }
@@ -100,7 +89,7 @@ impl Signed {
 fn coverage_cell(c: Coverage) -> &'static str {
     match c {
         Coverage::Trusted => "<td class=\"cov trusted\">✓ signed, verified with the metadata's certificate</td>",
-        Coverage::Intact => "<td class=\"cov intact\">✓ signed and intact <span class=\"muted\">(trust not checked: pass --metadata)</span></td>",
+        Coverage::Intact => "<td class=\"cov intact\">◐ signed and intact; who signed it is not checked <span class=\"muted\">(pass --metadata)</span></td>",
         Coverage::NotCovered => "<td class=\"cov none\">✗ not covered by a verified signature</td>",
         Coverage::Unsigned => "<td class=\"cov unsigned\">— not signed (sent beside the response)</td>",
     }
@@ -108,6 +97,9 @@ fn coverage_cell(c: Coverage) -> &'static str {
 
 struct Row<'a> {
     name: String,
+    /// The full attribute name, for rows of one attribute among several of a kind (tags):
+    /// only the findings that name it are shown on the row.
+    attribute: Option<String>,
     values: Vec<String>,
     bad_char: Option<&'a dyn Fn(char) -> bool>,
     codes: &'a [Code],
@@ -140,6 +132,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     let mut rows: Vec<Row> = vec![
         Row {
             name: "Status".into(),
+            attribute: None,
             values: opt(&f.status),
             bad_char: None,
             codes: &[Code::StatusNotSuccess],
@@ -147,6 +140,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         },
         Row {
             name: "Issuer".into(),
+            attribute: None,
             values: opt(&f.issuer),
             bad_char: None,
             codes: &[Code::IssuerMismatch],
@@ -154,34 +148,51 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         },
         Row {
             name: "Destination".into(),
+            attribute: None,
             values: opt(&f.destination),
             bad_char: None,
-            codes: &[Code::DestinationNotAws],
+            codes: &[
+                Code::DestinationNotAws,
+                Code::IdcAcsMalformed,
+                Code::IdcPostedToIamEndpoint,
+            ],
             level: Level::Response,
         },
         Row {
             name: "Audience".into(),
+            attribute: None,
             values: f.audiences.clone(),
             bad_char: None,
-            codes: &[Code::AudienceNotAws],
+            codes: &[Code::AudienceNotAws, Code::IdcAudienceMalformed],
             level: Level::Assertion,
         },
         Row {
             name: "Recipient".into(),
+            attribute: None,
             values: opt(&f.recipient),
             bad_char: None,
-            codes: &[Code::RecipientNotAws, Code::SubjectConfirmationInvalid],
+            codes: &[
+                Code::RecipientNotAws,
+                Code::SubjectConfirmationInvalid,
+                Code::IdcAcsMalformed,
+            ],
             level: Level::Assertion,
         },
         Row {
             name: "NameID".into(),
+            attribute: None,
             values: opt(&f.name_id),
             bad_char: None,
-            codes: &[Code::NameIdMissing],
+            codes: &[
+                Code::NameIdMissing,
+                Code::IdcNameIdFormat,
+                Code::IdcNameIdNotEmail,
+            ],
             level: Level::Assertion,
         },
         Row {
             name: "Role".into(),
+            attribute: None,
             values: f.roles.clone(),
             bad_char: None,
             codes: &[
@@ -194,6 +205,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         },
         Row {
             name: "RoleSessionName".into(),
+            attribute: None,
             values: opt(&f.role_session_name),
             bad_char: Some(&session_char_bad),
             codes: &[Code::RoleSessionNameMissing, Code::RoleSessionNameInvalid],
@@ -201,6 +213,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         },
         Row {
             name: "SessionDuration".into(),
+            attribute: None,
             values: opt(&f.session_duration),
             bad_char: Some(&duration_char_bad),
             codes: &[Code::SessionDurationInvalid],
@@ -211,6 +224,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     if !source_identity.is_empty() {
         rows.push(Row {
             name: "SourceIdentity".into(),
+            attribute: None,
             values: source_identity,
             bad_char: Some(&session_char_bad),
             codes: &[Code::SourceIdentityInvalid],
@@ -229,9 +243,30 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
                 "PrincipalTag:{}",
                 &a.name[ATTR_PRINCIPAL_TAG_PREFIX.len()..]
             ),
+            attribute: Some(a.name.clone()),
             values: a.values.clone(),
             bad_char: Some(&tag_char_bad),
             codes: &[Code::PrincipalTagInvalid],
+            level: Level::Assertion,
+        });
+    }
+    for a in assertion
+        .map(|a| a.attributes.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| a.name.starts_with(ATTR_ACCESS_CONTROL_PREFIX))
+        .take(60)
+    {
+        rows.push(Row {
+            name: format!(
+                "AccessControl:{}",
+                &a.name[ATTR_ACCESS_CONTROL_PREFIX.len()..]
+            ),
+            attribute: Some(a.name.clone()),
+            values: a.values.clone(),
+            // They become session tags: the same characters are allowed.
+            bad_char: Some(&tag_char_bad),
+            codes: &[Code::IdcAccessControlAttributeInvalid],
             level: Level::Assertion,
         });
     }
@@ -250,6 +285,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     }
     rows.push(Row {
         name: "RelayState".into(),
+        attribute: None,
         values: relay,
         bad_char: None,
         codes: &[
@@ -260,12 +296,34 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         level: Level::Beside,
     });
 
+    // An IAM Identity Center sign-in does not use IAM federation's attributes: leave out the
+    // ones it does not send (a finding about one still shows it).
+    let identity_center = report
+        .response()
+        .is_some_and(|r| saml_core::rules::identity_center::detect(r).is_some());
+    if identity_center {
+        let iam_only = ["Role", "RoleSessionName", "SessionDuration", "RelayState"];
+        rows.retain(|r| {
+            !(iam_only.contains(&r.name.as_str())
+                && r.values.is_empty()
+                && !placed.iter().any(|p| r.codes.contains(&p.finding.code)))
+        });
+    }
     out.push_str("<table class=\"facts\"><thead><tr><th scope=\"col\">What AWS reads</th><th scope=\"col\">Value, as decoded</th><th scope=\"col\">Findings</th><th scope=\"col\">Signature</th></tr></thead><tbody>\n");
     for row in &rows {
-        let about: Vec<&&Placed> = placed
+        let of_kind: Vec<&&Placed> = placed
             .iter()
             .filter(|p| row.codes.contains(&p.finding.code))
             .collect();
+        let about: Vec<&&Placed> = match &row.attribute {
+            // A finding naming no attribute at all (a count limit) is about every one of them.
+            Some(name) if of_kind.iter().any(|p| names(&p.finding.detail, name)) => of_kind
+                .into_iter()
+                .filter(|p| names(&p.finding.detail, name))
+                .collect(),
+            Some(_) if of_kind.iter().any(|p| p.finding.detail.contains("[@Name=")) => Vec::new(),
+            _ => of_kind,
+        };
         let bad = about
             .iter()
             .any(|p| p.finding.severity != saml_core::Severity::Info);
@@ -322,12 +380,22 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     }
 }
 
+/// True when `detail` names the attribute `name` (not merely one whose name starts with it).
+fn names(detail: &str, name: &str) -> bool {
+    detail.match_indices(name).any(|(i, _)| {
+        !detail[i + name.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use saml_core::{AsOf, AsOfSource, Finding, RelayStateInput, Timestamp};
 
-    fn report(signature: Option<&str>, findings: Vec<Finding>) -> Report {
+    fn report(signed: (bool, bool), summary: &str, findings: Vec<Finding>) -> Report {
         let mut r = saml_core::diagnose_xml(
             r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_1"><saml:Assertion ID="_2"/></samlp:Response>"#,
             AsOf {
@@ -336,38 +404,48 @@ mod tests {
             },
             RelayStateInput::Unknown,
         );
-        r.facts.signature = signature.map(str::to_owned);
+        (r.facts.response_signed, r.facts.assertion_signed) = signed;
+        r.facts.signature = Some(summary.to_owned());
         r.findings = findings;
         r
     }
 
     #[test]
-    fn coverage_follows_the_verified_signature_and_fails_closed() {
-        let intact =
-            "assertion intact (verified with its own certificate AB:CD; trust not checked)";
-        let s = Signed::of(&report(Some(intact), vec![]));
+    fn a_finding_belongs_to_the_attribute_it_names() {
+        let d = "/Response/Assertion/AttributeStatement/Attribute[@Name='https://aws.amazon.com/SAML/Attributes/AccessControl:CostCenter'] has 2 values";
+        assert!(names(
+            d,
+            "https://aws.amazon.com/SAML/Attributes/AccessControl:CostCenter"
+        ));
+        assert!(!names(
+            d,
+            "https://aws.amazon.com/SAML/Attributes/AccessControl:Cost"
+        ));
+        assert!(!names(
+            d,
+            "https://aws.amazon.com/SAML/Attributes/AccessControl:costcenter"
+        ));
+    }
+
+    #[test]
+    fn coverage_follows_the_verifier_and_fails_closed() {
+        let intact = "the assertion shown is covered by a valid signature: assertion intact (verified with its own certificate AB; trust not checked)";
+        let s = Signed::of(&report((false, true), intact, vec![]));
         assert_eq!(s.covers(Level::Assertion), Coverage::Intact);
         assert_eq!(s.covers(Level::Response), Coverage::NotCovered);
         assert_eq!(s.covers(Level::Beside), Coverage::Unsigned);
 
-        let both = "response verified with the metadata's certificate AB; assertion intact (verified with its own certificate AB; trust not checked)";
-        let s = Signed::of(&report(Some(both), vec![]));
+        let trusted = "the assertion shown is covered by a valid signature: response verified with the metadata's certificate AB";
+        let s = Signed::of(&report((true, false), trusted, vec![]));
         assert_eq!(s.covers(Level::Response), Coverage::Trusted);
         assert_eq!(s.covers(Level::Assertion), Coverage::Trusted);
 
-        // A signature finding, an unknown outcome, or none at all: nothing is shown as signed.
-        let bad = Finding::new(Code::SignatureInvalid, "altered");
-        let s = Signed::of(&report(Some(both), vec![bad]));
+        // The verifier says not covered, or a signature finding: nothing is shown as signed.
+        let s = Signed::of(&report((false, false), "NOT verified: …", vec![]));
         assert_eq!(s.covers(Level::Assertion), Coverage::NotCovered);
-        for summary in [
-            Some("assertion ALTERED after signing"),
-            Some("response signed by a key the metadata does not hold (the response itself is intact)"),
-            Some("assertion not verified (ECDSA)"),
-            None,
-        ] {
-            let s = Signed::of(&report(summary, vec![]));
-            assert_eq!(s.covers(Level::Assertion), Coverage::NotCovered, "{summary:?}");
-            assert_eq!(s.covers(Level::Response), Coverage::NotCovered, "{summary:?}");
-        }
+        let bad = Finding::new(Code::SignatureInvalid, "altered");
+        let s = Signed::of(&report((true, true), trusted, vec![bad]));
+        assert_eq!(s.covers(Level::Assertion), Coverage::NotCovered);
+        assert_eq!(s.covers(Level::Response), Coverage::NotCovered);
     }
 }

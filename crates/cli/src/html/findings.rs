@@ -278,6 +278,14 @@ fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed], aws_ran: b
             .iter()
             .filter(|p| p.message == Some(m) && check_of(p.finding.code) == Some(check))
             .collect();
+        // An IAM Identity Center sign-in has its own account checks (listed below), not these.
+        let identity_center = primary
+            .report
+            .response()
+            .is_some_and(|r| saml_core::rules::identity_center::detect(r).is_some());
+        if identity_center && skip.is_none() && problems.is_empty() {
+            continue;
+        }
         let (class, outcome, about) = match (skip, problems.is_empty()) {
             (Some(p), _) => (
                 "skipped",

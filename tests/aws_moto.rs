@@ -200,6 +200,15 @@ fn codes(report: &Value, severity_not: &str) -> Vec<String> {
         .collect()
 }
 
+/// The first finding of `report` with `code`.
+fn finding<'a>(report: &'a Value, code: &str) -> Option<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+}
+
 fn skipped(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -353,34 +362,20 @@ async fn diagnose_aws_against_a_local_iam() {
     );
     let messages = report["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 2);
-    let message_codes = |m: &Value| -> Vec<String> {
-        m["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["severity"] != "info")
-            .map(|f| f["code"].as_str().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(messages[0]["primary"], true);
     assert_eq!(
-        message_codes(&messages[0]),
+        codes(&messages[0], "info"),
         Vec::<String>::new(),
         "{report}"
     );
-    let mut retry = message_codes(&messages[1]);
+    let mut retry = codes(&messages[1], "info");
     retry.sort();
     assert_eq!(
         retry,
         ["connect_user_not_found", "role_session_name_invalid"],
         "{report}"
     );
-    let not_found = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "connect_user_not_found")
-        .unwrap();
+    let not_found = finding(&report, "connect_user_not_found").unwrap();
     assert!(
         not_found["detail"]
             .as_str()
@@ -389,6 +384,26 @@ async fn diagnose_aws_against_a_local_iam() {
         "{not_found}"
     );
     assert_eq!(skipped(&report).len(), 1, "{:#?}", skipped(&report));
+
+    // The same user signing in twice: both responses verified against the provider's metadata,
+    // the account checked once, and still no skip but the organization policies.
+    let (code, report) = diagnose_with(
+        &moto,
+        "tests/fixtures/har/same-user-twice.har",
+        CredentialSource::Environment,
+        &[],
+        &connect,
+    );
+    assert_eq!(
+        (code, codes(&report, "info")),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+    assert_eq!(skipped(&report).len(), 1, "{:#?}", skipped(&report));
+    for m in report["messages"].as_array().unwrap() {
+        let signed = m["facts"]["signature"].as_str().unwrap_or_default();
+        assert!(signed.contains(&provider_arn), "{signed}");
+    }
 
     // The user exists only in another case.
     let connect = fake_connect(&["Jane.Doe@Contoso.com"]);
@@ -437,12 +452,7 @@ async fn diagnose_aws_against_a_local_iam() {
         ["federation_token_not_allowed"],
         "{report}"
     );
-    let blocked = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "federation_token_not_allowed")
-        .unwrap();
+    let blocked = finding(&report, "federation_token_not_allowed").unwrap();
     assert_eq!(
         blocked["evidence"]["permissions_boundary"],
         deny_boundary.as_str()
@@ -556,12 +566,8 @@ async fn diagnose_aws_against_a_local_iam() {
         ["iam_provider_cert_mismatch"],
         "{report}"
     );
-    let differs = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "iam_provider_metadata_differs")
-        .unwrap_or_else(|| panic!("{report}"));
+    let differs =
+        finding(&report, "iam_provider_metadata_differs").unwrap_or_else(|| panic!("{report}"));
     let detail = differs["detail"].as_str().unwrap();
     assert!(
         detail.contains("only in the file") && detail.contains(&provider_arn),

@@ -5,7 +5,8 @@ use std::cell::RefCell;
 
 use clap::Args;
 use connect_check::account::{
-    AccessResult, Account, Instance, Match, PolicyDocument, Role, SamlProvider, UserPage,
+    AccessResult, Account, Instance, Match, OrganizationLevel, PolicyDocument, Role, SamlProvider,
+    UserPage,
 };
 use connect_check::checks::{self, Input, InstanceTarget};
 use connect_check::sdk::{self, SdkAccount};
@@ -95,6 +96,9 @@ pub fn check(
     order.sort_by_key(|i| !messages[*i].primary);
     let mut checked: Vec<(Option<String>, Vec<String>)> = Vec::new();
     let mut to_check = Vec::new();
+    // Messages with the same user and roles as one checked already (by its position in
+    // `to_check`): its account checks are theirs; only the trust anchor is applied to them.
+    let mut same_as: Vec<(usize, usize)> = Vec::new();
     let mut idc_checked: Vec<(Option<String>, Option<String>)> = Vec::new();
     let mut idc_to_check = Vec::new();
     for i in order {
@@ -111,12 +115,12 @@ pub fn check(
             continue;
         }
         let key = (facts.role_session_name.clone(), facts.roles.clone());
-        if checked.contains(&key) {
-            // The same user and roles as a message checked already: its checks are that one's.
-            replace_skips(&mut messages[i].report, Vec::new());
-        } else {
-            checked.push(key);
-            to_check.push(i);
+        match checked.iter().position(|k| *k == key) {
+            Some(k) => same_as.push((i, k)),
+            None => {
+                checked.push(key);
+                to_check.push(i);
+            }
         }
     }
     if !idc_to_check.is_empty() {
@@ -143,12 +147,22 @@ pub fn check(
         let config =
             sdk::load_config(args.profile.as_deref(), args.region.as_deref(), &fallback).await;
         sdk::check_credentials(&config).await.map_err(Failure)?;
-        let mut sdk_account = SdkAccount::new(&config, connect_region.as_deref());
-        sdk_account.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        let account = Remembering::new(sdk_account);
+        // Connect is regional: each response is checked in its own instance's region.
+        let mut accounts: Vec<(Option<String>, Remembering<SdkAccount>)> = Vec::new();
         let mut results = Vec::new();
         for (i, input) in to_check.iter().zip(&inputs) {
-            let findings = checks::run(&account, input, &messages[*i].report.as_of).await;
+            let region = args
+                .region
+                .clone()
+                .or_else(|| input.instance.as_ref().map(|t| t.region.to_string()))
+                .or_else(|| connect_region.clone());
+            if !accounts.iter().any(|(r, _)| *r == region) {
+                let mut sdk_account = SdkAccount::new(&config, region.as_deref());
+                sdk_account.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+                accounts.push((region.clone(), Remembering::new(sdk_account)));
+            }
+            let account = &accounts.iter().find(|(r, _)| *r == region).unwrap().1;
+            let findings = checks::run(account, input, &messages[*i].report.as_of).await;
             let anchor = input.roles.first().and_then(|pair| {
                 let arn = pair.provider.as_str();
                 let provider = account.remembered(arn)?;
@@ -159,18 +173,40 @@ pub fn check(
         }
         Ok::<_, Failure>(results)
     })?;
-    // A check skipped for the same reason in several messages (the organization's policies of
-    // one account) is said once, under the first message.
-    let mut said: Vec<String> = Vec::new();
+    // One problem, one finding: an account finding that is the same for several messages (the
+    // provider's metadata, the organization's policies, the role's permissions) is said once,
+    // under the first message it concerns.
+    let mut said: Vec<(Code, String)> = Vec::new();
+    for (i, k) in same_as {
+        let (_, findings, anchor) = &results[k];
+        let cert_mismatch = findings
+            .iter()
+            .any(|f| f.code == Code::IamProviderCertMismatch);
+        apply(
+            &mut messages[i],
+            Vec::new(),
+            anchor.clone(),
+            None,
+            cert_mismatch,
+        );
+    }
     for (i, mut findings, anchor) in results {
+        let cert_mismatch = findings
+            .iter()
+            .any(|f| f.code == Code::IamProviderCertMismatch);
         findings.retain(|f| {
-            f.code != Code::CheckSkipped || {
-                let new = !said.contains(&f.detail);
-                said.push(f.detail.clone());
-                new
-            }
+            let key = (f.code, f.detail.clone());
+            let new = !said.contains(&key);
+            said.push(key);
+            new
         });
-        apply(&mut messages[i], findings, anchor, given_metadata);
+        apply(
+            &mut messages[i],
+            findings,
+            anchor,
+            given_metadata,
+            cert_mismatch,
+        );
     }
     Ok(())
 }
@@ -218,6 +254,7 @@ fn apply(
     mut findings: Vec<Finding>,
     anchor: Option<(String, Metadata)>,
     given: Option<&Metadata>,
+    cert_mismatch: bool,
 ) {
     let (Some((arn, metadata)), Some(rerun)) = (anchor, &message.rerun) else {
         return replace_skips(&mut message.report, findings);
@@ -228,17 +265,14 @@ fn apply(
         metadata: Some(&metadata),
     };
     let mut report = saml_core::diagnose_decoded_in(&rerun.decoded, &ctx);
-    if findings
-        .iter()
-        .any(|f| f.code == Code::IamProviderCertMismatch)
-    {
+    if cert_mismatch {
         // One problem, one finding: the account check names the provider and its fix.
         report
             .findings
             .retain(|f| f.code != Code::SigningCertNotInMetadata);
     }
     if let Some(signature) = &mut report.facts.signature {
-        *signature += &format!(" (trust anchor: the metadata of {arn})");
+        *signature += &format!("; trust anchor: the metadata of {arn}");
     }
     if let Some(given) = given {
         findings.extend(metadata_difference(given, &metadata, &arn));
@@ -358,7 +392,10 @@ impl<A: Account> Account for Remembering<A> {
     async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>> {
         self.inner.managed_policy(arn).await
     }
-    async fn organization_policies(&self, account_id: &str) -> AccessResult<Vec<PolicyDocument>> {
+    async fn organization_policies(
+        &self,
+        account_id: &str,
+    ) -> AccessResult<Vec<OrganizationLevel>> {
         self.inner.organization_policies(account_id).await
     }
 }
@@ -386,4 +423,45 @@ pub fn policy() -> Result<u8, Failure> {
         serde_json::to_string_pretty(&sdk::checker_policy()).map_err(|e| Failure(e.to_string()))?
     );
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metadata(certs: &[&str]) -> Metadata {
+        let cert = |file: &str| -> String {
+            let pem = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../tests/fixtures/saml-keys")
+                    .join(file),
+            )
+            .unwrap();
+            pem.lines().filter(|l| !l.starts_with("-----")).collect()
+        };
+        Metadata {
+            entity_id: "https://idp.example/".into(),
+            valid_until: None,
+            signing_certificates: certs.iter().map(|c| cert(c)).collect(),
+        }
+    }
+
+    #[test]
+    fn metadata_difference_names_each_side() {
+        const ARN: &str = "arn:aws:iam::123456789012:saml-provider/P";
+        let same = metadata(&["azure.crt"]);
+        assert!(metadata_difference(&same, &same.clone(), ARN).is_none());
+        let file = metadata(&["azure.crt", "okta.crt"]);
+        let held = metadata(&["okta.crt"]);
+        let f = metadata_difference(&file, &held, ARN).unwrap();
+        assert_eq!(f.code, Code::IamProviderMetadataDiffers);
+        assert!(f.detail.contains("only in IAM: none"), "{}", f.detail);
+        assert!(
+            f.evidence
+                .get("only_in_file")
+                .is_some_and(|v| v.contains("Azure")),
+            "{f:?}"
+        );
+        assert!(f.detail.contains(ARN));
+    }
 }

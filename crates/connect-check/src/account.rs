@@ -86,6 +86,16 @@ pub struct PolicyDocument {
     pub document: String,
 }
 
+/// The organization policies attached at one level above (or on) an account: the root, each
+/// organizational unit, the account itself. A call is allowed only if every level allows it,
+/// and an explicit Deny at any level wins (AWS Organizations' SCP evaluation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationLevel {
+    /// The root, OU or account id.
+    pub target: String,
+    pub policies: Vec<PolicyDocument>,
+}
+
 /// What the checks ask of the account. `Ok(None)` means "does not exist".
 #[allow(async_fn_in_trait)]
 pub trait Account {
@@ -116,9 +126,11 @@ pub trait Account {
     /// iam:GetPolicy + iam:GetPolicyVersion: the default version of one managed policy
     /// (a permissions boundary). `Ok(None)`: no such policy.
     async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>>;
-    /// organizations:ListPoliciesForTarget + organizations:DescribePolicy: the service control
-    /// and resource control policies that apply to `account_id` (and its OUs and root).
-    /// `Err(Denied)` when the caller may not read them (not the management account or a
-    /// delegated administrator), the common case.
-    async fn organization_policies(&self, account_id: &str) -> AccessResult<Vec<PolicyDocument>>;
+    /// organizations:ListParents + ListPoliciesForTarget + DescribePolicy: the service control
+    /// policies of every level from the root down to `account_id`; empty when no SCP applies
+    /// (no organization, or the management account, which SCPs do not restrict). `Err(Denied)`
+    /// when the caller may not read them (neither the management account nor a delegated
+    /// administrator), the common case.
+    async fn organization_policies(&self, account_id: &str)
+        -> AccessResult<Vec<OrganizationLevel>>;
 }

@@ -9,8 +9,8 @@ use aws_sdk_connect::types::{StringComparisonType, StringCondition, UserSearchCr
 use saml_core::decode::percent_decode;
 
 use crate::account::{
-    AccessError, AccessResult, Account, Instance, Match, PolicyDocument, Role, SamlProvider, User,
-    UserPage,
+    AccessError, AccessResult, Account, Instance, Match, OrganizationLevel, PolicyDocument, Role,
+    SamlProvider, User, UserPage,
 };
 
 /// Loads the AWS configuration the way the AWS CLI does: `--profile` when given, the region
@@ -383,10 +383,10 @@ impl Account for SdkAccount {
     /// Not read: saml-doctor carries no AWS Organizations client (a whole SDK crate for two
     /// read calls, most often denied outside the management account); the checks report the
     /// organization policies as not evaluated, naming these permissions.
-    async fn organization_policies(&self, _: &str) -> AccessResult<Vec<PolicyDocument>> {
+    async fn organization_policies(&self, _: &str) -> AccessResult<Vec<OrganizationLevel>> {
         Err(AccessError::Failed {
             action: "organizations:ListPoliciesForTarget",
-            message: "saml-doctor does not read AWS Organizations policies (SCPs, RCPs)".into(),
+            message: "saml-doctor does not read AWS Organizations policies".into(),
         })
     }
 }

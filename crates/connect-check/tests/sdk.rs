@@ -112,8 +112,6 @@ async fn search_users_pages_and_exact_matching() {
 
 #[tokio::test]
 async fn case_mismatch_through_the_sdk() {
-    use connect_check::checks::{run, Input, InstanceTarget};
-    use saml_core::aws::{InstanceId, Region};
     let exact = mock!(aws_sdk_connect::Client::search_users)
         .match_requests(|r| {
             r.search_criteria()
@@ -134,30 +132,9 @@ async fn case_mismatch_through_the_sdk() {
                 .users(user("Jane.Doe@Contoso.com"))
                 .build()
         });
-    let instance = mock!(aws_sdk_connect::Client::describe_instance).then_output(|| {
-        DescribeInstanceOutput::builder()
-            .instance(
-                ConnectInstance::builder()
-                    .arn("arn")
-                    .identity_management_type(DirectoryType::Saml)
-                    .build(),
-            )
-            .build()
-    });
+    let instance = saml_instance();
     let a = account(&[&exact, &contains, &instance], &[]);
-    let input = Input {
-        role_session_name: Some("jane.doe@contoso.com".into()),
-        instance: Some(InstanceTarget {
-            region: Region::parse("us-east-1").unwrap(),
-            instance_id: InstanceId::parse(INSTANCE).unwrap(),
-        }),
-        ..Input::default()
-    };
-    let at = saml_core::AsOf {
-        instant: saml_core::Timestamp::from_unix_seconds(1_800_000_000),
-        source: saml_core::AsOfSource::Given,
-    };
-    let findings = run(&a, &input, &at).await;
+    let findings = user_checks(&a, "jane.doe@contoso.com").await;
     let f = findings
         .iter()
         .find(|f| f.code == saml_core::Code::ConnectUserCaseMismatch)
@@ -402,8 +379,6 @@ async fn iam_answers_are_decoded_and_paginated() {
 async fn a_long_name_in_another_case_through_the_sdk() {
     use aws_sdk_connect::operation::list_users::ListUsersOutput;
     use aws_sdk_connect::types::{StringComparisonType, UserSummary};
-    use connect_check::checks::{run, Input, InstanceTarget};
-    use saml_core::aws::{InstanceId, Region};
     const SENT: &str = "jane.doe-smithson.contractor@contoso.com";
     const STORED: &str = "Jane.Doe-Smithson.Contractor@Contoso.com";
     let comparison = |r: &aws_sdk_connect::operation::search_users::SearchUsersInput| {
@@ -447,7 +422,22 @@ async fn a_long_name_in_another_case_through_the_sdk() {
                 .user_summary_list(summary(STORED.into()))
                 .build()
         });
-    let instance = mock!(aws_sdk_connect::Client::describe_instance).then_output(|| {
+    let instance = saml_instance();
+    let a = account(&[&exact, &contains, &list1, &list2, &instance], &[]);
+    let findings = user_checks(&a, SENT).await;
+    let f = findings
+        .iter()
+        .find(|f| f.code == saml_core::Code::ConnectUserCaseMismatch)
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(f.evidence.get("connect_username"), Some(STORED));
+    let calls = exact.num_calls() + contains.num_calls() + list1.num_calls() + list2.num_calls();
+    assert!(calls <= 8, "{calls} calls");
+    assert_eq!((list1.num_calls(), list2.num_calls()), (1, 1));
+}
+
+/// DescribeInstance answering a SAML instance.
+fn saml_instance() -> Rule {
+    mock!(aws_sdk_connect::Client::describe_instance).then_output(|| {
         DescribeInstanceOutput::builder()
             .instance(
                 ConnectInstance::builder()
@@ -456,10 +446,15 @@ async fn a_long_name_in_another_case_through_the_sdk() {
                     .build(),
             )
             .build()
-    });
-    let a = account(&[&exact, &contains, &list1, &list2, &instance], &[]);
+    })
+}
+
+/// The account checks for `role_session_name` on the test instance, with no role.
+async fn user_checks(a: &SdkAccount, role_session_name: &str) -> Vec<saml_core::Finding> {
+    use connect_check::checks::{run, Input, InstanceTarget};
+    use saml_core::aws::{InstanceId, Region};
     let input = Input {
-        role_session_name: Some(SENT.into()),
+        role_session_name: Some(role_session_name.into()),
         instance: Some(InstanceTarget {
             region: Region::parse("us-east-1").unwrap(),
             instance_id: InstanceId::parse(INSTANCE).unwrap(),
@@ -470,15 +465,7 @@ async fn a_long_name_in_another_case_through_the_sdk() {
         instant: saml_core::Timestamp::from_unix_seconds(1_800_000_000),
         source: saml_core::AsOfSource::Given,
     };
-    let findings = run(&a, &input, &at).await;
-    let f = findings
-        .iter()
-        .find(|f| f.code == saml_core::Code::ConnectUserCaseMismatch)
-        .unwrap_or_else(|| panic!("{findings:#?}"));
-    assert_eq!(f.evidence.get("connect_username"), Some(STORED));
-    let calls = exact.num_calls() + contains.num_calls() + list1.num_calls() + list2.num_calls();
-    assert!(calls <= 8, "{calls} calls");
-    assert_eq!((list1.num_calls(), list2.num_calls()), (1, 1));
+    run(a, &input, &at).await
 }
 
 #[test]

@@ -147,10 +147,12 @@ pub(super) async fn find_user(
         if let Some(found) = settle(&page.users, name) {
             return Ok(found);
         }
-        ignores_case |= page
-            .users
-            .iter()
-            .any(|u| !u.username.contains(value.as_str()));
+        // Evidence that matching ignores case: a candidate that holds the value only in another
+        // case (one that does not hold it at all would show fuzzy matching, not case folding).
+        let folded = value.to_lowercase();
+        ignores_case |= page.users.iter().any(|u| {
+            !u.username.contains(value.as_str()) && u.username.to_lowercase().contains(&folded)
+        });
         // The window as the name spells it, answered in full: under case-insensitive
         // matching every case variant of the name would have been among the candidates.
         complete_for_name |= page.next_token.is_none() && name.starts_with(value.as_str());

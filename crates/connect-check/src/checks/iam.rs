@@ -357,8 +357,9 @@ async fn check_boundary(
     );
 }
 
-/// The organization's service control policies (and resource control policies) must allow the
-/// call too. Only the management account or a delegated administrator may read them: when they
+/// The organization's service control policies must allow the call too. (Resource control
+/// policies do not apply to Amazon Connect; those that may restrict sts:AssumeRoleWithSAML on the
+/// role are not among what the `Account` returns, and unreadable ones are named in the skip.) Only the management account or a delegated administrator may read them: when they
 /// cannot be read, one `check_skipped` says exactly that.
 async fn check_organization(
     account: &impl Account,
@@ -369,8 +370,8 @@ async fn check_organization(
 ) {
     const CHECK: &str = "organization policies (SCPs, RCPs)";
     let id = pair.role.account.as_str();
-    let documents = match account.organization_policies(id).await {
-        Ok(d) => d,
+    let levels = match account.organization_policies(id).await {
+        Ok(l) => l,
         Err(e) => {
             let why = match &e {
                 AccessError::Failed { message, .. } => message.clone(),
@@ -378,7 +379,7 @@ async fn check_organization(
             };
             let mut f = Finding::skipped(
                 CHECK,
-                format!("the AWS Organizations policies of account {id} were not evaluated ({why}): reading them needs organizations:ListPoliciesForTarget and organizations:DescribePolicy; every other policy that decides connect:GetFederationToken was"),
+                format!("the organization's service control and resource control policies for account {id} were not evaluated: {why} (reading them takes organizations:ListParents, organizations:ListPoliciesForTarget and organizations:DescribePolicy, which only the organization's management account or a delegated administrator may call); every other policy that decides connect:GetFederationToken was evaluated"),
             );
             if let AccessError::Denied { action } = e {
                 f = f.with("missing_permission", action);
@@ -386,36 +387,43 @@ async fn check_organization(
             return findings.push(f);
         }
     };
-    if documents.is_empty() {
-        return; // not in an organization, or no policy applies
-    }
-    let mut policies = Vec::new();
-    for d in &documents {
-        match Policy::parse(&d.name, &d.document) {
-            Ok(p) => policies.push(p),
-            Err(e) => {
-                return findings.push(Finding::skipped(
-                    CHECK,
-                    format!("the organization policy {} could not be read: {e}", d.name),
-                ))
+    // Every level must allow; the first that does not decides (its explicit Deny, or no Allow).
+    for level in &levels {
+        let mut policies = Vec::new();
+        for d in &level.policies {
+            match Policy::parse(&d.name, &d.document) {
+                Ok(p) => policies.push(p),
+                Err(e) => {
+                    return findings.push(Finding::skipped(
+                        CHECK,
+                        format!("the organization policy {} could not be read: {e}", d.name),
+                    ))
+                }
             }
         }
+        let why = match evaluate(&policies, request) {
+            Decision::Allow(_) => continue,
+            Decision::Unknown(why) => {
+                return findings.push(Finding::skipped(
+                    CHECK,
+                    format!("{}: {}", level.target, why.join("; ")),
+                ))
+            }
+            Decision::ExplicitDeny(by) => format!("denied explicitly by {}", by.join(", ")),
+            Decision::ImplicitDeny => "allowed by none of its policies".to_owned(),
+        };
+        let names: Vec<&str> = level.policies.iter().map(|d| d.name.as_str()).collect();
+        return findings.push(
+            Finding::new(
+                Code::FederationTokenNotAllowed,
+                format!(
+                    "connect:GetFederationToken on {resource} for {} is {why} at {} of the organization (account {id}): service control policies cap every role of the account",
+                    pair.role, level.target
+                ),
+            )
+            .with("resource", resource)
+            .with("organization_target", level.target.clone())
+            .with("organization_policies", names.join(" ")),
+        );
     }
-    let why = match evaluate(&policies, request) {
-        Decision::Allow(_) => return,
-        Decision::Unknown(why) => return findings.push(Finding::skipped(CHECK, why.join("; "))),
-        Decision::ExplicitDeny(by) => format!("denied explicitly by {}", by.join(", ")),
-        Decision::ImplicitDeny => "allowed by none of them".to_owned(),
-    };
-    findings.push(
-        Finding::new(
-            Code::FederationTokenNotAllowed,
-            format!(
-                "connect:GetFederationToken on {resource} for {} is {why} among the organization's policies of account {id}",
-                pair.role
-            ),
-        )
-        .with("resource", resource)
-        .with("organization_policies", documents.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(" ")),
-    );
 }

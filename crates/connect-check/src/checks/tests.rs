@@ -9,8 +9,8 @@ use saml_core::{AsOf, AsOfSource, Code, Timestamp};
 use super::connect::UserLookup;
 use super::*;
 use crate::account::{
-    AccessError, AccessResult, Account, Instance, Match, PolicyDocument, Role, SamlProvider, User,
-    UserPage,
+    AccessError, AccessResult, Account, Instance, Match, OrganizationLevel, PolicyDocument, Role,
+    SamlProvider, User, UserPage,
 };
 
 /// Runs a future that never waits (the fake answers at once).
@@ -36,6 +36,9 @@ const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","P
 enum CaseMode {
     Sensitive,
     Insensitive,
+    /// Case-sensitive, with unrelated users mixed into every CONTAINS answer (a search that
+    /// ranks rather than filters): the code must not read them as evidence of case folding.
+    SensitiveNoisy,
 }
 
 /// An in-memory account that counts the calls made to it and holds to the documented limits of
@@ -49,7 +52,7 @@ struct Fake {
     case: CaseMode,
     out_of_limit: RefCell<usize>,
     boundary: Option<PolicyDocument>,
-    organization: AccessResult<Vec<PolicyDocument>>,
+    organization: AccessResult<Vec<OrganizationLevel>>,
     provider: Option<SamlProvider>,
     role: Option<Role>,
     inline: Vec<PolicyDocument>,
@@ -140,11 +143,14 @@ impl Account for Fake {
         let matching: Vec<&String> = self
             .users
             .iter()
-            .filter(|u| match (how, self.case) {
+            .enumerate()
+            .filter(|(i, u)| match (how, self.case) {
                 (Match::Exact, _) => *u == value,
                 (Match::Contains, CaseMode::Sensitive) => u.contains(value),
+                (Match::Contains, CaseMode::SensitiveNoisy) => u.contains(value) || *i < 3,
                 (Match::Contains, CaseMode::Insensitive) => u.to_lowercase().contains(&folded),
             })
+            .map(|(_, u)| u)
             .collect();
         Ok(page_of(&matching, self.page_size.min(500), next_token))
     }
@@ -157,7 +163,7 @@ impl Account for Fake {
         self.call("iam:GetPolicy")?;
         Ok(self.boundary.clone().filter(|b| b.name.ends_with(arn)))
     }
-    async fn organization_policies(&self, _: &str) -> AccessResult<Vec<PolicyDocument>> {
+    async fn organization_policies(&self, _: &str) -> AccessResult<Vec<OrganizationLevel>> {
         self.call("organizations:ListPoliciesForTarget")?;
         self.organization.clone()
     }
@@ -294,7 +300,11 @@ fn lookup(fake: &Fake, name: &str) -> (UserLookup, usize) {
     )
 }
 
-const MODES: [CaseMode; 2] = [CaseMode::Sensitive, CaseMode::Insensitive];
+const MODES: [CaseMode; 3] = [
+    CaseMode::Sensitive,
+    CaseMode::Insensitive,
+    CaseMode::SensitiveNoisy,
+];
 
 #[test]
 fn a_healthy_lookup_at_20000_users_takes_at_most_two_calls() {
@@ -532,31 +542,66 @@ fn a_permissions_boundary_must_allow_too() {
 }
 
 #[test]
-fn readable_organization_policies_are_evaluated() {
-    let scp = |doc: &str| PolicyDocument {
-        name: "SCP p-1".into(),
+fn readable_organization_policies_are_evaluated_level_by_level() {
+    let policy = |name: &str, doc: &str| PolicyDocument {
+        name: name.into(),
         document: doc.into(),
     };
-    let mut fake = Fake::healthy();
-    fake.organization = Ok(vec![scp(
-        r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
-    )]);
-    let findings = block_on(run(&fake, &input(), &at()));
-    assert!(findings.is_empty(), "{findings:#?}");
-    fake.organization = Ok(vec![
-        scp(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#),
-        PolicyDocument {
-            name: "SCP p-deny-connect".into(),
-            document: r#"{"Statement":{"Effect":"Deny","Action":"connect:*","Resource":"*"}}"#
-                .into(),
-        },
+    const FULL: &str = r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+    let level = |target: &str, policies: Vec<PolicyDocument>| OrganizationLevel {
+        target: target.into(),
+        policies,
+    };
+    let run_with = |levels: Vec<OrganizationLevel>| {
+        let mut fake = Fake::healthy();
+        fake.organization = Ok(levels);
+        block_on(run(&fake, &input(), &at()))
+    };
+    // FullAWSAccess at every level: allowed, and nothing is left unsaid.
+    let findings = run_with(vec![
+        level("r-root", vec![policy("FullAWSAccess", FULL)]),
+        level("ou-agents", vec![policy("FullAWSAccess", FULL)]),
+        level("123456789012", vec![policy("FullAWSAccess", FULL)]),
     ]);
-    let findings = block_on(run(&fake, &input(), &at()));
+    assert!(findings.is_empty(), "{findings:#?}");
+    // No organization policy applies (management account, or no organization).
+    assert!(run_with(vec![]).is_empty());
+    // An OU whose only policy allows S3 blocks it, though root and account allow everything.
+    let findings = run_with(vec![
+        level("r-root", vec![policy("FullAWSAccess", FULL)]),
+        level(
+            "ou-agents",
+            vec![policy(
+                "S3Only",
+                r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+            )],
+        ),
+        level("123456789012", vec![policy("FullAWSAccess", FULL)]),
+    ]);
     let f = findings
         .iter()
         .find(|f| f.code == Code::FederationTokenNotAllowed)
         .unwrap();
-    assert!(f.detail.contains("p-deny-connect"), "{}", f.detail);
+    assert_eq!(f.evidence.get("organization_target"), Some("ou-agents"));
+    // An explicit Deny at the account level wins over FullAWSAccess beside it.
+    let findings = run_with(vec![
+        level("r-root", vec![policy("FullAWSAccess", FULL)]),
+        level(
+            "123456789012",
+            vec![
+                policy("FullAWSAccess", FULL),
+                policy(
+                    "DenyConnect",
+                    r#"{"Statement":{"Effect":"Deny","Action":"connect:*","Resource":"*"}}"#,
+                ),
+            ],
+        ),
+    ]);
+    let f = findings
+        .iter()
+        .find(|f| f.code == Code::FederationTokenNotAllowed)
+        .unwrap();
+    assert!(f.detail.contains("DenyConnect"), "{}", f.detail);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use saml_core::decode::MessageField;
 use saml_core::{AsOf, AsOfSource, Code, Finding, RelayStateInput};
 use serde::Serialize;
 
+use crate::html::{CaptureSteps, MessageSightings};
 use crate::input::Source;
 use crate::render::MessageReport;
 use crate::{Failure, Format};
@@ -105,10 +106,15 @@ pub fn diagnose(
     given_at: Option<AsOf>,
     relay_override: Option<String>,
     metadata: Option<&saml_core::metadata::Metadata>,
-) -> Result<(Vec<Finding>, Vec<MessageReport>), Failure> {
-    let capture = match scan(source, reader)? {
+) -> Result<(Vec<Finding>, Vec<MessageReport>, CaptureSteps), Failure> {
+    let mut capture = match scan(source, reader)? {
         Ok(c) => c,
-        Err(finding) => return Ok((vec![finding], Vec::new())),
+        Err(finding) => return Ok((vec![finding], Vec::new(), CaptureSteps::default())),
+    };
+    let mut steps = CaptureSteps {
+        steps: std::mem::take(&mut capture.steps),
+        entries: capture.entries,
+        messages: Vec::new(),
     };
     let responses: Vec<&Message> = capture.responses().collect();
     let primary = capture.primary_response();
@@ -167,6 +173,18 @@ pub fn diagnose(
             }
         }
         crate::commands::add_account_skips(&mut report);
+        steps.messages.push(MessageSightings {
+            seen: message
+                .sightings
+                .iter()
+                .map(|s| (s.entry, s.kind))
+                .collect(),
+            key_entry: key.entry,
+            posted: message
+                .sightings
+                .iter()
+                .any(|s| s.kind == har::LocationKind::FormPost),
+        });
         reports.push(MessageReport {
             location: Some(key.describe()),
             primary: Some(i) == primary,
@@ -174,7 +192,7 @@ pub fn diagnose(
             rerun,
         });
     }
-    Ok((capture.findings(), reports))
+    Ok((capture.findings(), reports, steps))
 }
 
 #[derive(Serialize)]

@@ -104,6 +104,7 @@ pub(crate) use {out, outln};
 mod aws;
 mod commands;
 mod har_input;
+mod html;
 mod input;
 mod render;
 mod sessions;

@@ -126,27 +126,40 @@ pub fn text(d: &Diagnosis, style: Style) -> String {
         out.push('\n');
     }
     let s = &d.summary;
+    let words = verdict_words(s);
     let verdict = if s.errors > 0 {
-        style.severity(
-            Severity::Error,
-            &format!("{} error{} found", s.errors, plural(s.errors)),
-        )
+        style.severity(Severity::Error, &words)
     } else if s.warnings > 0 {
-        style.severity(Severity::Warning, "no error found, but see the warnings")
+        style.severity(Severity::Warning, &words)
     } else {
-        style.good("no problem found")
+        style.good(&words)
     };
-    let _ = writeln!(
-        out,
-        "{verdict}: {} error{}, {} warning{}, {} note{}",
+    let _ = writeln!(out, "{verdict}: {}", counts(s));
+    out
+}
+
+/// The run's outcome in words, shared by the text and HTML reports.
+pub fn verdict_words(s: &Summary) -> String {
+    if s.errors > 0 {
+        format!("{} error{} found", s.errors, plural(s.errors))
+    } else if s.warnings > 0 {
+        "no error found, but see the warnings".to_owned()
+    } else {
+        "no problem found".to_owned()
+    }
+}
+
+/// `1 error, 0 warnings, 7 notes`.
+pub fn counts(s: &Summary) -> String {
+    format!(
+        "{} error{}, {} warning{}, {} note{}",
         s.errors,
         plural(s.errors),
         s.warnings,
         plural(s.warnings),
         s.info,
         plural(s.info)
-    );
-    out
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -81,7 +81,7 @@ fn read_capture(file: &std::path::Path, at: Option<Timestamp>) -> Result<FromCap
     });
     let report = match input::sniff(&source, &mut *reader)? {
         Kind::Har => {
-            let (_, messages) = crate::har_input::diagnose(&source, reader, given, None, None)?;
+            let (_, messages, _) = crate::har_input::diagnose(&source, reader, given, None, None)?;
             messages
                 .into_iter()
                 .find(|m| m.primary)

@@ -114,6 +114,9 @@ pub struct Capture {
     pub dropped_responses: usize,
     /// Fields skipped for being over their limit: (entry, URL, field, limit).
     pub oversized: Vec<(usize, String, &'static str, usize)>,
+    /// The sign-in's steps, for a timeline (bounded; see `steps`).
+    #[serde(skip)]
+    pub steps: crate::steps::Steps,
     /// IAM Identity Center error pages among the responses.
     pub idc_error_pages: Vec<crate::idc_pages::Seen>,
 }
@@ -199,7 +202,9 @@ fn absorb(
         .started
         .as_deref()
         .and_then(|s| Timestamp::parse(s).ok());
-    for found in find_in_entry(&entry) {
+    let found_in_entry = find_in_entry(&entry);
+    capture.steps.observe(&entry, &found_in_entry);
+    for found in found_in_entry {
         if found.field == MessageField::SamlResponse {
             *saml_seen = true;
         }

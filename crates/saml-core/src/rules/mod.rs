@@ -108,11 +108,15 @@ pub fn check_response(response: &Response, as_of: &AsOf) -> Vec<Finding> {
         }
     }
     let assertion_signed = response.assertions.iter().any(|a| a.signature.is_some());
-    if response.signature.is_none() && !assertion_signed && response.encrypted_assertions == 0 {
-        findings.push(Finding::new(
-            Code::SignatureMissing,
-            "neither /Response nor /Response/Assertion holds a ds:Signature",
-        ));
+    // An EncryptedAssertion does not excuse an unsigned Response: what is inside cannot be
+    // checked offline, and nothing a report shows would be covered by a signature.
+    if response.signature.is_none() && !assertion_signed {
+        let detail = if response.encrypted_assertions > 0 {
+            "neither /Response nor a plaintext /Response/Assertion holds a ds:Signature; a signature inside the EncryptedAssertion cannot be checked offline, and the Response itself is unsigned"
+        } else {
+            "neither /Response nor /Response/Assertion holds a ds:Signature"
+        };
+        findings.push(Finding::new(Code::SignatureMissing, detail));
     }
     let signatures = response
         .signature

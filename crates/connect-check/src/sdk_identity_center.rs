@@ -11,6 +11,7 @@ use aws_smithy_types::Document;
 use crate::account::{AccessError, AccessResult};
 use crate::checks::identity_center::{
     Assignment, IdcInstance, IdcUser, IdcUserPage, IdentityCenterAccount, PermissionSet, Principal,
+    UserKey,
 };
 use crate::sdk::{classify, optional, required};
 
@@ -75,11 +76,16 @@ impl IdentityCenterAccount for SdkIdentityCenter {
         Err(too_many(ACTION))
     }
 
-    async fn get_user_id(&self, store: &str, user_name: &str) -> AccessResult<Option<String>> {
+    async fn get_user_id(
+        &self,
+        store: &str,
+        key: UserKey,
+        value: &str,
+    ) -> AccessResult<Option<String>> {
         const ACTION: &str = "identitystore:GetUserId";
         let attribute = UniqueAttribute::builder()
-            .attribute_path("userName")
-            .attribute_value(Document::String(user_name.to_owned()))
+            .attribute_path(key.attribute_path())
+            .attribute_value(Document::String(value.to_owned()))
             .build()
             .map_err(|e| AccessError::Failed {
                 action: ACTION,

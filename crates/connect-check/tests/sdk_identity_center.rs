@@ -34,6 +34,7 @@ const STORE: &str = "d-9067a1b2c3";
 const INSTANCE: &str = "arn:aws:sso:::instance/ssoins-72230f4b1a2c3d4e";
 const JANE: &str = "jane.doe@contoso.com";
 const JANE_ID: &str = "94482488-3041-7026-18f0-6589cc5a7a10";
+const JANE_MAIL: &str = "jane@contoso.com";
 
 fn is_store_id(s: Option<&str>) -> bool {
     s.is_some_and(saml_core::rules::identity_center::is_identity_store_id)
@@ -197,6 +198,25 @@ impl Store {
                     }),
             );
         }
+        // Jane's e-mail differs from her user name: a lookup by emails.value finds her.
+        ids.push(
+            mock!(aws_sdk_identitystore::Client::get_user_id)
+                .match_requests(|r| {
+                    matches!(r.alternate_identifier(), Some(AlternateIdentifier::UniqueAttribute(u))
+                        if u.attribute_path() == "emails.value"
+                            && u.attribute_value() == &Document::String(JANE_MAIL.into()))
+                })
+                .then_output(|| {
+                    GetUserIdOutput::builder()
+                        .identity_store_id(STORE)
+                        .user_id(JANE_ID)
+                        .user_arn(format!(
+                            "arn:aws:identitystore::123456789012:user/{JANE_ID}"
+                        ))
+                        .build()
+                        .unwrap()
+                }),
+        );
         ids.push(
             mock!(aws_sdk_identitystore::Client::get_user_id).then_error(|| {
                 GetUserIdError::ResourceNotFoundException(
@@ -365,6 +385,11 @@ async fn case_mismatch_found_only_on_the_second_page() {
 async fn unknown_user() {
     let f = check(&Store::healthy(), "new.hire@contoso.com").await;
     assert_eq!(codes(&f), [Code::IdcUserNotFound], "{f:?}");
+    assert_eq!(f[0].evidence.get("user_with_this_email"), None);
+    // A NameID that is a user's e-mail, not its user name: the finding names the user.
+    let f = check(&Store::healthy(), JANE_MAIL).await;
+    assert_eq!(codes(&f), [Code::IdcUserNotFound], "{f:?}");
+    assert_eq!(f[0].evidence.get("user_with_this_email"), Some(JANE));
 }
 
 #[tokio::test]

@@ -56,7 +56,10 @@ fn is_identity_center_host(url: &str) -> bool {
     let path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
     host.ends_with(".signin.aws")
         || host.ends_with(".awsapps.com") && !path.starts_with("/connect")
-        || host.ends_with(".signin.aws.amazon.com") && path.starts_with("/platform/")
+        || (host.ends_with(".signin.aws.amazon.com")
+            || host.ends_with(".signin.amazonaws-us-gov.com")
+            || host.ends_with(".signin.amazonaws.cn"))
+            && path.starts_with("/platform/")
         || host.starts_with("portal.sso.") && host.ends_with(".amazonaws.com")
 }
 

@@ -77,13 +77,36 @@ pub struct PermissionSet {
     pub session_duration: Option<String>,
 }
 
+/// The unique attributes GetUserId looks a user up by (the only two valid paths).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserKey {
+    /// `userName`: what Identity Center matches the NameID against.
+    UserName,
+    /// `emails.value`: to tell a NameID that is the user's e-mail but not its user name.
+    Email,
+}
+
+impl UserKey {
+    pub fn attribute_path(self) -> &'static str {
+        match self {
+            UserKey::UserName => "userName",
+            UserKey::Email => "emails.value",
+        }
+    }
+}
+
 /// What the Identity Center checks ask of the account. `Ok(None)` means "does not exist".
 #[allow(async_fn_in_trait)]
 pub trait IdentityCenterAccount {
     /// sso:ListInstances, every page.
     async fn list_instances(&self) -> AccessResult<Vec<IdcInstance>>;
-    /// identitystore:GetUserId on the unique attribute `userName`.
-    async fn get_user_id(&self, store: &str, user_name: &str) -> AccessResult<Option<String>>;
+    /// identitystore:GetUserId on a unique attribute.
+    async fn get_user_id(
+        &self,
+        store: &str,
+        key: UserKey,
+        value: &str,
+    ) -> AccessResult<Option<String>>;
     /// identitystore:DescribeUser.
     async fn describe_user(&self, store: &str, user_id: &str) -> AccessResult<Option<IdcUser>>;
     /// identitystore:ListUsers, one page.
@@ -238,7 +261,10 @@ async fn check_user(
     user_name: &str,
     findings: &mut Vec<Finding>,
 ) -> Option<IdcUser> {
-    let exact = match account.get_user_id(store, user_name).await {
+    let exact = match account
+        .get_user_id(store, UserKey::UserName, user_name)
+        .await
+    {
         Ok(id) => id,
         Err(e) => {
             findings.push(skip(CHECK_USER, &e));
@@ -292,11 +318,23 @@ async fn check_user(
             match variant {
                 Some(u) => u,
                 None => {
-                    findings.push(
-                        Finding::new(Code::IdcUserNotFound, format!("{store} has no user whose user name is `{user_name}` (GetUserId on userName)"))
-                            .with("identity_store_id", store)
-                            .with("user_name", user_name),
-                    );
+                    let mut f = Finding::new(Code::IdcUserNotFound, format!("{store} has no user whose user name is `{user_name}` (GetUserId on userName)"))
+                        .with("identity_store_id", store)
+                        .with("user_name", user_name);
+                    // The classic: the NameID is the user's e-mail, but its user name differs.
+                    if let Ok(Some(id)) =
+                        account.get_user_id(store, UserKey::Email, user_name).await
+                    {
+                        if let Ok(Some(other)) = account.describe_user(store, &id).await {
+                            f = f
+                                .with("user_with_this_email", other.user_name.clone())
+                                .with_fix_note(format!(
+                                    "A user has `{user_name}` as e-mail address, but its user name is `{}`: map NameID from the attribute that holds the user name (with SCIM, the one provisioned as userName), not from the e-mail.",
+                                    other.user_name
+                                ));
+                        }
+                    }
+                    findings.push(f);
                     return None;
                 }
             }
@@ -452,6 +490,8 @@ mod tests {
         sets: Vec<PermissionSet>,
         /// Case-insensitive GetUserId, as the service might be.
         insensitive: bool,
+        /// (user id, e-mail) for GetUserId on emails.value.
+        emails: Vec<(String, String)>,
         denied: Option<&'static str>,
         calls: RefCell<Vec<&'static str>>,
     }
@@ -476,11 +516,23 @@ mod tests {
                 identity_store_id: self.store.clone(),
             }])
         }
-        async fn get_user_id(&self, store: &str, user_name: &str) -> AccessResult<Option<String>> {
+        async fn get_user_id(
+            &self,
+            store: &str,
+            key: UserKey,
+            user_name: &str,
+        ) -> AccessResult<Option<String>> {
             self.call("identitystore:GetUserId")?;
             assert!(saml_core::rules::identity_center::is_identity_store_id(
                 store
             ));
+            if key == UserKey::Email {
+                return Ok(self
+                    .emails
+                    .iter()
+                    .find(|(_, e)| e == user_name)
+                    .map(|(id, _)| id.clone()));
+            }
             Ok(self
                 .users
                 .iter()
@@ -641,6 +693,14 @@ mod tests {
     async fn not_found_disabled_and_no_assignment() {
         let f = run(&fake(), &input("new.hire@contoso.com")).await;
         assert_eq!(codes(&f), [Code::IdcUserNotFound]);
+        // The NameID is someone's e-mail, not its user name: the finding says whose.
+        let mut a = fake();
+        a.users.push(user("jd", "jdoe", "ENABLED"));
+        a.emails.push(("jd".into(), "john.doe@contoso.com".into()));
+        let f = run(&a, &input("john.doe@contoso.com")).await;
+        assert_eq!(codes(&f), [Code::IdcUserNotFound]);
+        assert_eq!(f[0].evidence.get("user_with_this_email"), Some("jdoe"));
+        assert!(f[0].fix.contains("`jdoe`"));
         let mut a = fake();
         a.users.last_mut().unwrap().status = Some("DISABLED".into());
         a.assignments.clear();

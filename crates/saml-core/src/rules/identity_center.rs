@@ -50,6 +50,10 @@ pub enum AcsHost {
     DualStack,
     /// `<region>.signin.aws.amazon.com` (instances created before the `signin.aws` domain)
     Legacy,
+    /// `<region>.signin.amazonaws-us-gov.com` or `<region>.signin.amazonaws.cn`: the other
+    /// partitions' sign-in hosts. AWS's pages show only the commercial hosts; accepting these
+    /// keeps a GovCloud or China instance from being reported as malformed.
+    OtherPartition,
 }
 
 /// An IAM Identity Center Assertion Consumer Service URL.
@@ -74,6 +78,11 @@ impl Acs {
             (r, AcsHost::SigninAws)
         } else if let Some(r) = host.strip_suffix(".signin.aws.amazon.com") {
             (r, AcsHost::Legacy)
+        } else if let Some(r) = OTHER_PARTITION_HOSTS
+            .iter()
+            .find_map(|h| host.strip_suffix(h))
+        {
+            (r, AcsHost::OtherPartition)
         } else {
             return Err(format!("the host `{host}` is not <region>.signin.aws, <region>.sso.signin.aws or <region>.signin.aws.amazon.com"));
         };
@@ -105,6 +114,9 @@ impl Acs {
     }
 }
 
+/// The sign-in hosts of the GovCloud and China partitions, after `<region>`.
+const OTHER_PARTITION_HOSTS: [&str; 2] = [".signin.amazonaws-us-gov.com", ".signin.amazonaws.cn"];
+
 /// IAM Identity Center's issuer URL, the Audience an IdP must send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IssuerUrl {
@@ -121,6 +133,11 @@ impl IssuerUrl {
         let host = host.to_ascii_lowercase();
         let region = host
             .strip_suffix(".signin.aws.amazon.com")
+            .or_else(|| {
+                OTHER_PARTITION_HOSTS
+                    .iter()
+                    .find_map(|h| host.strip_suffix(h))
+            })
             .ok_or_else(|| format!("the host `{host}` is not <region>.signin.aws.amazon.com"))?;
         Region::parse(region).map_err(|e| format!("the host's Region: {e}"))?;
         let id = path.strip_prefix("/platform/saml/").ok_or_else(|| {
@@ -655,6 +672,22 @@ mod tests {
             assert!(Acs::parse(bad).is_err(), "{bad}");
         }
         assert!(is_aws_saml_endpoint("https://signin.aws.amazon.com/saml"));
+        // The other partitions' sign-in hosts.
+        let gov = Acs::parse(
+            "https://us-gov-west-1.signin.amazonaws-us-gov.com/platform/saml/acs/ab12-cd34",
+        )
+        .unwrap();
+        assert_eq!(
+            (gov.region.as_str(), gov.host),
+            ("us-gov-west-1", AcsHost::OtherPartition)
+        );
+        assert!(
+            Acs::parse("https://cn-north-1.signin.amazonaws.cn/platform/saml/acs/ab12").is_ok()
+        );
+        assert!(IssuerUrl::parse(
+            "https://us-gov-west-1.signin.amazonaws-us-gov.com/platform/saml/d-9067a1b2c3"
+        )
+        .is_ok());
     }
 
     #[test]

@@ -105,6 +105,7 @@ mod input;
 mod render;
 mod setup;
 mod style;
+mod timings;
 
 fn man_page() -> Result<u8, Failure> {
     let mut out = Vec::new();

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::time::{Duration, Instant};
 
 use saml_core::decode::{self, DecodeError, Decoded, MessageField};
 use saml_core::rules::is_aws_signin_endpoint;
@@ -113,6 +114,9 @@ pub struct Capture {
     pub dropped_responses: usize,
     /// Fields skipped for being over their limit: (entry, URL, field, limit).
     pub oversized: Vec<(usize, String, &'static str, usize)>,
+    /// Time spent decoding the messages found (part of the scan), for `--timings`.
+    #[serde(skip)]
+    pub decode_time: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -201,7 +205,9 @@ fn absorb(
             capture.dropped_responses += usize::from(found.field == MessageField::SamlResponse);
             continue;
         }
+        let decode_started = Instant::now();
         let decoded = decode::decode(&found.value);
+        capture.decode_time += decode_started.elapsed();
         // The same message as posted and as it sat in the IdP's form differs in encoding only.
         let key = match &decoded {
             Ok(d) => d.xml.as_bytes().to_vec(),

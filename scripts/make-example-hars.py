@@ -235,6 +235,13 @@ def test_fixtures():
             "2024-05-14T09:20:07.512Z", "2024-05-14T09:20:09.118Z")
     sign_in(h, fx.azure(), "2024-05-14T09:31:07.512Z", "2024-05-14T09:31:09.118Z")
     h.write(f"{out}/two-sign-ins.har")
+    # The same user signing in twice (two distinct responses, same RoleSessionName and Role).
+    h = Har("chrome")
+    sign_in(h, fx.azure(issue="2024-05-14T09:20:07.402Z", not_before="2024-05-14T09:15:07.402Z",
+                        not_after="2024-05-14T10:20:07.402Z"),
+            "2024-05-14T09:20:07.512Z", "2024-05-14T09:20:09.118Z")
+    sign_in(h, fx.azure(), "2024-05-14T09:31:07.512Z", "2024-05-14T09:31:09.118Z")
+    h.write(f"{out}/same-user-twice.har")
     # A RelayState whose destination is not encoded, as typed into the IdP by hand.
     h = Har("chrome")
     sign_in(h, fx.azure(), "2024-05-14T09:31:07.512Z", "2024-05-14T09:31:09.118Z", relay=RELAY.replace("%2F", "/"))

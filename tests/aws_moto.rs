@@ -1,13 +1,18 @@
 //! `diagnose --aws` against a real local IAM: moto's server on 127.0.0.1, started by .ci/run
 //! (MOTO_ENDPOINT). The test creates the SAML provider (with the metadata of the key that signs
 //! the example captures), the role, its trust policy and the federation policy, runs the real
-//! binary, then breaks one thing at a time. Amazon Connect's endpoint is a closed local port:
-//! moto does not implement Connect's user APIs (those are covered by recorded responses in
-//! crates/connect-check/tests/sdk.rs), so the Connect checks must end as check_skipped.
+//! binary, then breaks one thing at a time. moto does not implement Connect's user APIs, so
+//! Amazon Connect is a small recorded-response server in this test (DescribeInstance,
+//! SearchUsers, ListUsers over HTTP, as the SDK calls them), holding to SearchUsers' documented
+//! limits: EXACT compares case-sensitively, a CONTAINS value outside 2–25 characters matches
+//! nothing. With it, a healthy account must end with no check_skipped but the organization
+//! policies, which a member account cannot read.
 //!
 //! Without MOTO_ENDPOINT the test says it did not run, and fails if SAML_DOCTOR_REQUIRE_MOTO is
 //! set (as CI sets it).
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -18,6 +23,90 @@ const ROLE: &str = "AzureAD_Agent_Role";
 const PROVIDER: &str = "AzureAD_Connect_Agent";
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/AzureAD_Connect_Agent"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}"#;
 const FEDERATION: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Statement1","Effect":"Allow","Action":"connect:GetFederationToken","Resource":["arn:aws:connect:us-east-1:123456789012:instance/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/user/${aws:userid}"]}]}"#;
+
+const INSTANCE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+/// Amazon Connect's REST API for the three calls the checks make, on an ephemeral loopback
+/// port, with these users. Returns its endpoint URL.
+fn fake_connect(users: &'static [&'static str]) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':') {
+                    if k.eq_ignore_ascii_case("content-length") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let path = request_line.split(' ').nth(1).unwrap_or("");
+            let (status, answer) = connect_answer(users, path, &body);
+            let answer = answer.to_string();
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    url
+}
+
+fn connect_answer(users: &[&str], path: &str, body: &[u8]) -> (&'static str, Value) {
+    let summary = |u: &&str| serde_json::json!({"Username": u, "Id": format!("id-{u}")});
+    if path.starts_with(&format!("/instance/{INSTANCE}")) {
+        return (
+            "200 OK",
+            serde_json::json!({"Instance": {
+                "Id": INSTANCE,
+                "Arn": format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}"),
+                "IdentityManagementType": "SAML",
+                "InstanceStatus": "ACTIVE",
+                "InstanceAlias": "contoso-cc"
+            }}),
+        );
+    }
+    if path.starts_with("/search-users") {
+        let request: Value = serde_json::from_slice(body).unwrap_or_default();
+        let condition = &request["SearchCriteria"]["StringCondition"];
+        let value = condition["Value"].as_str().unwrap_or_default();
+        let found: Vec<Value> = users
+            .iter()
+            .filter(|u| match condition["ComparisonType"].as_str() {
+                Some("EXACT") => **u == value,
+                Some("CONTAINS") => (2..=25).contains(&value.chars().count()) && u.contains(value),
+                _ => false,
+            })
+            .map(summary)
+            .collect();
+        return (
+            "200 OK",
+            serde_json::json!({"Users": found, "ApproximateTotalCount": found.len()}),
+        );
+    }
+    if path.starts_with(&format!("/users-summary/{INSTANCE}")) {
+        let all: Vec<Value> = users.iter().map(summary).collect();
+        return ("200 OK", serde_json::json!({"UserSummaryList": all}));
+    }
+    (
+        "404 Not Found",
+        serde_json::json!({"Message": format!("no such resource {path}")}),
+    )
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -47,16 +136,27 @@ fn diagnose(moto: &str, file: &str) -> (i32, Value) {
 }
 
 fn diagnose_as(moto: &str, file: &str, how: CredentialSource) -> (i32, Value) {
+    diagnose_with(moto, file, how, &[], "http://127.0.0.1:9")
+}
+
+fn diagnose_with(
+    moto: &str,
+    file: &str,
+    how: CredentialSource,
+    extra: &[&str],
+    connect: &str,
+) -> (i32, Value) {
     let empty = root().join("tests/fixtures/aws-config-empty");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_saml-doctor"));
     cmd.args(["diagnose", file, "--aws", "--format", "json"])
+        .args(extra)
         .current_dir(root())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ENDPOINT_URL_IAM", moto)
-        // Nothing listens here: Connect calls fail at once, on loopback.
-        .env("AWS_ENDPOINT_URL_CONNECT", "http://127.0.0.1:9")
+        // By default nothing listens here: Connect calls fail at once, on loopback.
+        .env("AWS_ENDPOINT_URL_CONNECT", connect)
         .env("AWS_MAX_ATTEMPTS", "1");
     match how {
         CredentialSource::Environment => {
@@ -100,6 +200,15 @@ fn codes(report: &Value, severity_not: &str) -> Vec<String> {
         .collect()
 }
 
+/// The first finding of `report` with `code`.
+fn finding<'a>(report: &'a Value, code: &str) -> Option<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+}
+
 fn skipped(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -133,6 +242,11 @@ async fn diagnose_aws_against_a_local_iam() {
         .delete_role_policy()
         .role_name(ROLE)
         .policy_name("azure_federation_policy")
+        .send()
+        .await;
+    let _ = iam
+        .delete_role_permissions_boundary()
+        .role_name(ROLE)
         .send()
         .await;
     let _ = iam.delete_role().role_name(ROLE).send().await;
@@ -203,9 +317,152 @@ async fn diagnose_aws_against_a_local_iam() {
         "{skips:?}"
     );
     assert!(
-        skips.iter().any(|s| s.contains("permission boundary")),
+        !skips
+            .iter()
+            .any(|s| s.contains("signing certificate trust")),
+        "the provider's metadata is the trust anchor: {skips:?}"
+    );
+    let signed = report["messages"][0]["facts"]["signature"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        signed.contains("verified with the metadata's certificate")
+            && signed.contains(&provider_arn),
+        "verified against the provider's metadata with no --metadata: {signed}"
+    );
+
+    // With Connect answering too, a healthy account has nothing left unsettled but the
+    // organization policies, which this (member) account may not read.
+    const USERS: &[&str] = &[
+        "agent1@contoso.com",
+        "jane.doe@contoso.com",
+        "John.Smith@contoso.com",
+    ];
+    let connect = fake_connect(USERS);
+    let (code, report) = diagnose_with(&moto, har, CredentialSource::Environment, &[], &connect);
+    assert_eq!(
+        (code, codes(&report, "info")),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+    let skips = skipped(&report);
+    assert_eq!(skips.len(), 1, "{skips:#?}");
+    assert!(
+        skips[0].contains("organizations:ListPoliciesForTarget"),
         "{skips:?}"
     );
+    // A capture with two sign-ins as two different users: each is checked, and its findings
+    // say which response they belong to.
+    let (_, report) = diagnose_with(
+        &moto,
+        "tests/fixtures/har/two-sign-ins.har",
+        CredentialSource::Environment,
+        &[],
+        &connect,
+    );
+    let messages = report["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0]["primary"], true);
+    assert_eq!(
+        codes(&messages[0], "info"),
+        Vec::<String>::new(),
+        "{report}"
+    );
+    let mut retry = codes(&messages[1], "info");
+    retry.sort();
+    assert_eq!(
+        retry,
+        ["connect_user_not_found", "role_session_name_invalid"],
+        "{report}"
+    );
+    let not_found = finding(&report, "connect_user_not_found").unwrap();
+    assert!(
+        not_found["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("HAR entry 1 "),
+        "{not_found}"
+    );
+    assert_eq!(skipped(&report).len(), 1, "{:#?}", skipped(&report));
+
+    // The same user signing in twice: both responses verified against the provider's metadata,
+    // the account checked once, and still no skip but the organization policies.
+    let (code, report) = diagnose_with(
+        &moto,
+        "tests/fixtures/har/same-user-twice.har",
+        CredentialSource::Environment,
+        &[],
+        &connect,
+    );
+    assert_eq!(
+        (code, codes(&report, "info")),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+    assert_eq!(skipped(&report).len(), 1, "{:#?}", skipped(&report));
+    for m in report["messages"].as_array().unwrap() {
+        let signed = m["facts"]["signature"].as_str().unwrap_or_default();
+        assert!(signed.contains(&provider_arn), "{signed}");
+    }
+
+    // The user exists only in another case.
+    let connect = fake_connect(&["Jane.Doe@Contoso.com"]);
+    let (_, report) = diagnose_with(&moto, har, CredentialSource::Environment, &[], &connect);
+    assert_eq!(
+        codes(&report, "info"),
+        ["connect_user_case_mismatch"],
+        "{report}"
+    );
+
+    // A permissions boundary that allows GetFederationToken, then one that does not.
+    let allow_boundary = ensure_policy(
+        &iam,
+        "AgentBoundaryAllows",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["connect:*","sts:*"],"Resource":"*"}]}"#,
+    )
+    .await;
+    let deny_boundary = ensure_policy(
+        &iam,
+        "AgentBoundaryS3Only",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    )
+    .await;
+    iam.put_role_permissions_boundary()
+        .role_name(ROLE)
+        .permissions_boundary(&allow_boundary)
+        .send()
+        .await
+        .unwrap();
+    let (code, report) = diagnose(&moto, har);
+    assert_eq!(
+        (code, codes(&report, "info")),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+    iam.put_role_permissions_boundary()
+        .role_name(ROLE)
+        .permissions_boundary(&deny_boundary)
+        .send()
+        .await
+        .unwrap();
+    let (code, report) = diagnose(&moto, har);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&report, "info"),
+        ["federation_token_not_allowed"],
+        "{report}"
+    );
+    let blocked = finding(&report, "federation_token_not_allowed").unwrap();
+    assert_eq!(
+        blocked["evidence"]["permissions_boundary"],
+        deny_boundary.as_str()
+    );
+    iam.delete_role_permissions_boundary()
+        .role_name(ROLE)
+        .send()
+        .await
+        .unwrap();
     // The same, as a profile chosen by --profile and by AWS_PROFILE.
     for how in [CredentialSource::ProfileFlag, CredentialSource::ProfileEnv] {
         let (code, report) = diagnose_as(&moto, har, how);
@@ -292,4 +549,43 @@ async fn diagnose_aws_against_a_local_iam() {
     let (code, report) = diagnose(&moto, har);
     assert_eq!(code, 1);
     assert_eq!(codes(&report, "info"), ["iam_provider_cert_mismatch"]);
+    // The user's --metadata file (the IdP's, with the key it signs with) differs from IAM's:
+    // AWS uses IAM's, and the report says which certificates differ.
+    let file =
+        std::env::temp_dir().join(format!("saml-doctor-metadata-{}.xml", std::process::id()));
+    std::fs::write(&file, metadata_for("azure.crt")).unwrap();
+    let (code, report) = diagnose_with(
+        &moto,
+        har,
+        CredentialSource::Environment,
+        &["--metadata", file.to_str().unwrap()],
+        "http://127.0.0.1:9",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&report, "info"),
+        ["iam_provider_cert_mismatch"],
+        "{report}"
+    );
+    let differs =
+        finding(&report, "iam_provider_metadata_differs").unwrap_or_else(|| panic!("{report}"));
+    let detail = differs["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("only in the file") && detail.contains(&provider_arn),
+        "{detail}"
+    );
+}
+
+/// Creates a managed policy (or finds it from an earlier run); returns its ARN.
+async fn ensure_policy(iam: &aws_sdk_iam::Client, name: &str, document: &str) -> String {
+    let arn = format!("arn:aws:iam::123456789012:policy/{name}");
+    if iam.get_policy().policy_arn(&arn).send().await.is_err() {
+        iam.create_policy()
+            .policy_name(name)
+            .policy_document(document)
+            .send()
+            .await
+            .unwrap();
+    }
+    arn
 }

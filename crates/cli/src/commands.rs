@@ -29,14 +29,30 @@ pub struct DiagnoseArgs {
     /// a HAR capture uses the time each message was sent
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// `text` for people, `json` for scripts, `html` for one self-contained page to attach to a
+    /// ticket (timeline, timing picture, decoded assertion; no script, no secrets)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write the report to this file instead of standard output (written whole or not at all)
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
     #[command(flatten)]
     aws: crate::aws::AwsArgs,
     #[command(flatten)]
     timing: crate::timings::TimingArgs,
+}
+
+/// How `diagnose` prints its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For people
+    Text,
+    /// For scripts: one JSON object
+    Json,
+    /// One self-contained HTML page
+    Html,
 }
 
 #[derive(Args)]
@@ -88,14 +104,19 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
     let mut reader = source.open()?;
     let given_at = args.at.as_deref().map(|at| as_of(Some(at))).transpose()?;
     let metadata = args.metadata.as_deref().map(read_metadata).transpose()?;
+    let mut steps = None;
     let (capture_findings, mut messages) = match input::sniff(&source, &mut *reader)? {
-        Kind::Har => crate::har_input::diagnose(
-            &source,
-            reader,
-            given_at,
-            args.relay_state,
-            metadata.as_ref(),
-        )?,
+        Kind::Har => {
+            let (findings, messages, capture_steps) = crate::har_input::diagnose(
+                &source,
+                reader,
+                given_at,
+                args.relay_state,
+                metadata.as_ref(),
+            )?;
+            steps = Some(capture_steps);
+            (findings, messages)
+        }
         Kind::Saml => {
             let bytes = timings::time(Phase::Reading, || {
                 input::read_bounded(&mut *reader, MAX_INPUT_BYTES)
@@ -114,40 +135,84 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
                 relay_state: relay,
                 metadata: metadata.as_ref(),
             };
-            let decoded = timings::time(Phase::Decoding, || decode::decode(&bytes));
+            let decoded = timings::time(Phase::Decoding, || decode::decode(&bytes).ok());
             let mut report = timings::time(Phase::Verification, || match &decoded {
-                Ok(decoded) => saml_core::diagnose_decoded_in(decoded, &ctx),
-                Err(_) => saml_core::diagnose_in(&bytes, &ctx),
+                Some(d) => saml_core::diagnose_decoded_in(d, &ctx),
+                None => saml_core::diagnose_in(&bytes, &ctx),
             });
             add_account_skips(&mut report);
+            let rerun = decoded.map(|decoded| crate::aws::Rerun {
+                relay_state: ctx.relay_state.clone(),
+                decoded,
+            });
             (
                 Vec::new(),
                 vec![MessageReport {
                     location: None,
                     primary: true,
                     report,
+                    rerun,
                 }],
             )
         }
     };
     if args.aws.aws {
         timings::time(Phase::AccountChecks, || {
-            crate::aws::check(&args.aws, &mut messages)
+            crate::aws::check(&args.aws, &mut messages, metadata.as_ref())
         })?;
     }
     let diagnosis = Diagnosis::new(source.label(), capture_findings, messages);
-    print(&diagnosis, args.format, args.color);
+    let report = match args.format {
+        ReportFormat::Json => format!("{}\n", render::json(&diagnosis)),
+        ReportFormat::Text => {
+            // A file gets no colour unless asked for.
+            let color = match (&args.output, args.color) {
+                (Some(_), ColorChoice::Auto) => ColorChoice::Never,
+                (_, c) => c,
+            };
+            render::text(&diagnosis, Style::for_stdout(color))
+        }
+        ReportFormat::Html => crate::html::render(&diagnosis, steps.as_ref(), args.aws.aws),
+    };
+    match &args.output {
+        Some(path) => write_whole(path, report.as_bytes())?,
+        None => crate::out!("{report}"),
+    }
     timings::report(args.timing.timings, started);
     Ok(diagnosis.exit_code())
+}
+
+/// Writes `bytes` beside `path` and renames it into place, so a failed run leaves no half
+/// report; a device or FIFO (not a regular file) is written directly.
+fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| Failure(format!("cannot write {}: {e}", path.display()));
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, bytes).map_err(fail);
+    }
+    let mut tmp_name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    tmp_name.push(".partial");
+    let tmp = path.with_file_name(tmp_name);
+    if let Err(e) = std::fs::write(&tmp, bytes) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    std::fs::rename(&tmp, path).map_err(fail)
 }
 
 /// Account checks do not run offline: say so for each, for a message that parsed as a Response.
 pub fn add_account_skips(report: &mut saml_core::Report) {
     if report.response().is_some() {
         let reason = "not run offline, `--aws` verifies it in the account";
-        report
-            .findings
-            .extend(connect_check::skipped(&report.facts, reason));
+        // An Identity Center sign-in has Identity Center's account checks, not IAM's and Connect's.
+        let skips = if report.facts.identity_center.is_some() {
+            connect_check::checks::identity_center::skipped(&report.facts, reason)
+        } else {
+            connect_check::skipped(&report.facts, reason)
+        };
+        report.findings.extend(skips);
     }
 }
 
@@ -238,13 +303,6 @@ pub fn metadata(args: MetadataArgs) -> Result<u8, Failure> {
     Ok(u8::from(
         certs.iter().any(Result::is_err) || certs.is_empty(),
     ))
-}
-
-fn print(d: &Diagnosis, format: Format, color: ColorChoice) {
-    match format {
-        Format::Json => crate::outln!("{}", render::json(d)),
-        Format::Text => crate::out!("{}", render::text(d, Style::for_stdout(color))),
-    }
 }
 
 pub fn decode(args: DecodeArgs) -> Result<u8, Failure> {

@@ -9,6 +9,7 @@ use saml_core::decode::MessageField;
 use saml_core::{AsOf, AsOfSource, Code, Finding, RelayStateInput};
 use serde::Serialize;
 
+use crate::html::{CaptureSteps, MessageSightings};
 use crate::input::Source;
 use crate::render::MessageReport;
 use crate::timings::{self, Phase};
@@ -115,10 +116,15 @@ pub fn diagnose(
     given_at: Option<AsOf>,
     relay_override: Option<String>,
     metadata: Option<&saml_core::metadata::Metadata>,
-) -> Result<(Vec<Finding>, Vec<MessageReport>), Failure> {
-    let capture = match scan(source, reader)? {
+) -> Result<(Vec<Finding>, Vec<MessageReport>, CaptureSteps), Failure> {
+    let mut capture = match scan(source, reader)? {
         Ok(c) => c,
-        Err(finding) => return Ok((vec![finding], Vec::new())),
+        Err(finding) => return Ok((vec![finding], Vec::new(), CaptureSteps::default())),
+    };
+    let mut steps = CaptureSteps {
+        steps: std::mem::take(&mut capture.steps),
+        entries: capture.entries,
+        messages: Vec::new(),
     };
     let responses: Vec<&Message> = capture.responses().collect();
     let primary = capture.primary_response();
@@ -138,6 +144,10 @@ pub fn diagnose(
             (None, None) => RelayStateInput::Absent,
         };
         let at = as_of_for(message, given_at);
+        let rerun = message.decoded.as_ref().ok().map(|d| crate::aws::Rerun {
+            decoded: d.clone(),
+            relay_state: relay.clone(),
+        });
         let mut report = timings::time(Phase::Verification, || match &message.decoded {
             Ok(decoded) => saml_core::diagnose_decoded_in(
                 decoded,
@@ -155,14 +165,44 @@ pub fn diagnose(
                 message: None,
             },
         });
+        // Where the browser posted it (or the IdP's auto-post form would have).
+        let posted_to = match key.kind {
+            har::LocationKind::FormPost => Some(key.url.as_str()),
+            har::LocationKind::AutoPostForm => key.form_action.as_deref(),
+            har::LocationKind::RedirectQuery => None,
+        };
+        if let Some(posted_to) = posted_to {
+            if let Some(response) = report.response() {
+                let posted = saml_core::rules::identity_center::check_posted_to(
+                    response,
+                    posted_to,
+                    &report.findings,
+                );
+                report.findings.extend(posted);
+                report.findings.sort_by_key(|f| f.severity);
+            }
+        }
         crate::commands::add_account_skips(&mut report);
+        steps.messages.push(MessageSightings {
+            seen: message
+                .sightings
+                .iter()
+                .map(|s| (s.entry, s.kind))
+                .collect(),
+            key_entry: key.entry,
+            posted: message
+                .sightings
+                .iter()
+                .any(|s| s.kind == har::LocationKind::FormPost),
+        });
         reports.push(MessageReport {
             location: Some(key.describe()),
             primary: Some(i) == primary,
             report,
+            rerun,
         });
     }
-    Ok((capture.findings(), reports))
+    Ok((capture.findings(), reports, steps))
 }
 
 #[derive(Serialize)]

@@ -46,6 +46,9 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff)
     Man,
+    /// IAM Identity Center: when each session of a sign-in ends, why a user was signed out,
+    /// until when a removed user can still act
+    Sessions(sessions::SessionsArgs),
 }
 
 /// How to print results.
@@ -101,8 +104,10 @@ pub(crate) use {out, outln};
 mod aws;
 mod commands;
 mod har_input;
+mod html;
 mod input;
 mod render;
+mod sessions;
 mod setup;
 mod style;
 mod timings;
@@ -144,6 +149,7 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Man => man_page(),
+        Command::Sessions(args) => sessions::sessions(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

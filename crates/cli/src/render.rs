@@ -17,6 +17,9 @@ pub struct MessageReport {
     pub primary: bool,
     #[serde(flatten)]
     pub report: Report,
+    /// The decoded message, to diagnose again against the IAM provider's metadata (`--aws`).
+    #[serde(skip)]
+    pub rerun: Option<crate::aws::Rerun>,
 }
 
 /// Everything one run found.
@@ -36,7 +39,11 @@ pub struct Diagnosis {
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
+    /// Notes as the report shows them: each block of skipped checks (one per message or
+    /// capture) counts once, as it is printed once.
     pub info: usize,
+    /// Every skipped check, one by one.
+    pub skipped_checks: usize,
 }
 
 impl Diagnosis {
@@ -62,11 +69,17 @@ impl Diagnosis {
         let mut summary = Summary::default();
         for f in &findings {
             match f.severity {
+                _ if f.code == saml_core::Code::CheckSkipped => summary.skipped_checks += 1,
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
                 Severity::Info => summary.info += 1,
             }
         }
+        let blocks = std::iter::once(capture_findings.as_slice())
+            .chain(messages.iter().map(|m| m.report.findings.as_slice()));
+        summary.info += blocks
+            .filter(|b| b.iter().any(|f| f.code == saml_core::Code::CheckSkipped))
+            .count();
         Self {
             saml_doctor: env!("CARGO_PKG_VERSION"),
             input,
@@ -113,27 +126,40 @@ pub fn text(d: &Diagnosis, style: Style) -> String {
         out.push('\n');
     }
     let s = &d.summary;
+    let words = verdict_words(s);
     let verdict = if s.errors > 0 {
-        style.severity(
-            Severity::Error,
-            &format!("{} error{} found", s.errors, plural(s.errors)),
-        )
+        style.severity(Severity::Error, &words)
     } else if s.warnings > 0 {
-        style.severity(Severity::Warning, "no error found, but see the warnings")
+        style.severity(Severity::Warning, &words)
     } else {
-        style.good("no problem found")
+        style.good(&words)
     };
-    let _ = writeln!(
-        out,
-        "{verdict}: {} error{}, {} warning{}, {} note{}",
+    let _ = writeln!(out, "{verdict}: {}", counts(s));
+    out
+}
+
+/// The run's outcome in words, shared by the text and HTML reports.
+pub fn verdict_words(s: &Summary) -> String {
+    if s.errors > 0 {
+        format!("{} error{} found", s.errors, plural(s.errors))
+    } else if s.warnings > 0 {
+        "no error found, but see the warnings".to_owned()
+    } else {
+        "no problem found".to_owned()
+    }
+}
+
+/// `1 error, 0 warnings, 7 notes`.
+pub fn counts(s: &Summary) -> String {
+    format!(
+        "{} error{}, {} warning{}, {} note{}",
         s.errors,
         plural(s.errors),
         s.warnings,
         plural(s.warnings),
         s.info,
         plural(s.info)
-    );
-    out
+    )
 }
 
 fn plural(n: usize) -> &'static str {
@@ -155,6 +181,17 @@ fn facts_block(out: &mut String, report: &Report, style: Style) {
                 None => issuer.clone(),
             },
         ));
+    }
+    if let Some(idc) = &f.identity_center {
+        let mut target = "IAM Identity Center".to_owned();
+        match (&idc.region, &idc.identity_store_id) {
+            (Some(r), Some(s)) => target += &format!(" (identity store {s}, home Region {r})"),
+            _ => target += " (the Audience names no identity store)",
+        }
+        if let Some(acs) = &idc.acs {
+            target += &format!("; ACS {} in {}", acs.id, acs.region);
+        }
+        rows.push(("Signs in to", target));
     }
     if let Some(status) = &f.status {
         rows.push((

@@ -127,6 +127,7 @@ fn area_name(area: saml_core::Area) -> &'static str {
         AwsAttributes => "AWS attributes",
         ConnectRelayState => "Amazon Connect (relay state)",
         AwsAccount => "AWS account (online)",
+        IdentityCenter => "IAM Identity Center",
     }
 }
 

@@ -75,6 +75,8 @@ pub struct Role {
     /// The trust policy, URL-decoded JSON.
     pub trust_policy: String,
     pub max_session_duration: u32,
+    /// The ARN of the managed policy set as the role's permissions boundary, if any.
+    pub permissions_boundary: Option<String>,
 }
 
 /// A policy attached to a role: its name and document (URL-decoded JSON).
@@ -82,6 +84,16 @@ pub struct Role {
 pub struct PolicyDocument {
     pub name: String,
     pub document: String,
+}
+
+/// The organization policies attached at one level above (or on) an account: the root, each
+/// organizational unit, the account itself. A call is allowed only if every level allows it,
+/// and an explicit Deny at any level wins (AWS Organizations' SCP evaluation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationLevel {
+    /// The root, OU or account id.
+    pub target: String,
+    pub policies: Vec<PolicyDocument>,
 }
 
 /// What the checks ask of the account. `Ok(None)` means "does not exist".
@@ -105,4 +117,20 @@ pub trait Account {
     async fn inline_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>>;
     /// iam:ListAttachedRolePolicies + iam:GetPolicy + iam:GetPolicyVersion.
     async fn attached_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>>;
+    /// connect:ListUsers, one page (up to 1,000 users).
+    async fn list_users(
+        &self,
+        instance_id: &str,
+        next_token: Option<String>,
+    ) -> AccessResult<UserPage>;
+    /// iam:GetPolicy + iam:GetPolicyVersion: the default version of one managed policy
+    /// (a permissions boundary). `Ok(None)`: no such policy.
+    async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>>;
+    /// organizations:ListParents + ListPoliciesForTarget + DescribePolicy: the service control
+    /// policies of every level from the root down to `account_id`; empty when no SCP applies
+    /// (no organization, or the management account, which SCPs do not restrict). `Err(Denied)`
+    /// when the caller may not read them (neither the management account nor a delegated
+    /// administrator), the common case.
+    async fn organization_policies(&self, account_id: &str)
+        -> AccessResult<Vec<OrganizationLevel>>;
 }

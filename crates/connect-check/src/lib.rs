@@ -11,6 +11,8 @@ pub mod checks;
 pub mod policy;
 #[cfg(feature = "aws")]
 pub mod sdk;
+#[cfg(feature = "aws")]
+pub mod sdk_identity_center;
 pub mod setup;
 
 use saml_core::{Facts, Finding};
@@ -73,7 +75,7 @@ impl AccountCheck {
             AccountCheck::IamProvider => format!("that {provider} exists and its metadata holds the signing certificate and is not expiring"),
             AccountCheck::IamRole => format!("that {role} exists and its MaxSessionDuration admits the SessionDuration"),
             AccountCheck::TrustPolicy => format!("that the trust policy of {role} allows sts:AssumeRoleWithSAML for {provider} with a SAML:aud the Recipient satisfies"),
-            AccountCheck::FederationToken => format!("that the policies of {role} allow connect:GetFederationToken on {instance}'s users"),
+            AccountCheck::FederationToken => format!("that the policies and permissions boundary of {role} (and the organization's SCPs, where readable) allow connect:GetFederationToken on {instance}'s users"),
         }
     }
 }

@@ -9,8 +9,8 @@ use aws_sdk_connect::types::{StringComparisonType, StringCondition, UserSearchCr
 use saml_core::decode::percent_decode;
 
 use crate::account::{
-    AccessError, AccessResult, Account, Instance, Match, PolicyDocument, Role, SamlProvider, User,
-    UserPage,
+    AccessError, AccessResult, Account, Instance, Match, OrganizationLevel, PolicyDocument, Role,
+    SamlProvider, User, UserPage,
 };
 
 /// Loads the AWS configuration the way the AWS CLI does: `--profile` when given, the region
@@ -66,9 +66,22 @@ pub async fn check_credentials(config: &SdkConfig) -> Result<(), String> {
 pub struct SdkAccount {
     pub connect: aws_sdk_connect::Client,
     pub iam: aws_sdk_iam::Client,
+    /// Draw ListUsers progress on stderr (the CLI sets it when stderr is a terminal).
+    pub progress: bool,
+    listed: std::cell::Cell<usize>,
 }
 
 impl SdkAccount {
+    /// An account on clients already built (tests build them on recorded responses).
+    pub fn from_clients(connect: aws_sdk_connect::Client, iam: aws_sdk_iam::Client) -> Self {
+        Self {
+            connect,
+            iam,
+            progress: false,
+            listed: std::cell::Cell::new(0),
+        }
+    }
+
     /// Clients from `config`; Connect in `connect_region` (the instance's), which may differ from
     /// the profile's.
     pub fn new(config: &SdkConfig, connect_region: Option<&str>) -> Self {
@@ -79,19 +92,21 @@ impl SdkAccount {
         Self {
             connect: aws_sdk_connect::Client::from_conf(connect.build()),
             iam: aws_sdk_iam::Client::new(config),
+            progress: false,
+            listed: std::cell::Cell::new(0),
         }
     }
 }
 
 /// What a service error means to the checks.
-enum Failure {
+pub(crate) enum Failure {
     NotFound,
     Access(AccessError),
 }
 
 /// Classifies an SDK error. `not_found` recognizes the operation's modeled "does not exist"
 /// error (whose metadata may carry no code).
-fn classify<E, R>(
+pub(crate) fn classify<E, R>(
     action: &'static str,
     err: aws_sdk_connect::error::SdkError<E, R>,
     not_found: fn(&E) -> bool,
@@ -133,7 +148,7 @@ where
 }
 
 /// A call whose "not found" is an answer (`None`).
-fn optional<T>(r: Result<T, Failure>) -> AccessResult<Option<T>> {
+pub(crate) fn optional<T>(r: Result<T, Failure>) -> AccessResult<Option<T>> {
     match r {
         Ok(v) => Ok(Some(v)),
         Err(Failure::NotFound) => Ok(None),
@@ -142,7 +157,7 @@ fn optional<T>(r: Result<T, Failure>) -> AccessResult<Option<T>> {
 }
 
 /// A call whose "not found" is a failure.
-fn required<T>(action: &'static str, r: Result<T, Failure>) -> AccessResult<T> {
+pub(crate) fn required<T>(action: &'static str, r: Result<T, Failure>) -> AccessResult<T> {
     match r {
         Ok(v) => Ok(v),
         Err(Failure::NotFound) => Err(AccessError::Failed {
@@ -264,6 +279,10 @@ impl Account for SdkAccount {
                     .max_session_duration()
                     .and_then(|d| u32::try_from(d).ok())
                     .unwrap_or(3600),
+                permissions_boundary: r
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_owned),
             }))
     }
 
@@ -331,40 +350,108 @@ impl Account for SdkAccount {
         .await?;
         let mut docs = Vec::new();
         for arn in arns {
-            const GET_POLICY: &str = "iam:GetPolicy";
-            let policy = self.iam.get_policy().policy_arn(&arn).send().await;
-            let policy = required(
-                GET_POLICY,
-                policy.map_err(|e| classify(GET_POLICY, e, |_| false)),
-            )?;
-            let version = policy
-                .policy()
-                .and_then(|p| p.default_version_id())
-                .unwrap_or("v1")
-                .to_owned();
-            const GET_VERSION: &str = "iam:GetPolicyVersion";
-            let out = self
-                .iam
-                .get_policy_version()
-                .policy_arn(&arn)
-                .version_id(version)
-                .send()
-                .await;
-            let out = required(
-                GET_VERSION,
-                out.map_err(|e| classify(GET_VERSION, e, |_| false)),
-            )?;
-            let document = out
-                .policy_version()
-                .and_then(|v| v.document())
-                .map(decode_document)
-                .unwrap_or_default();
-            docs.push(PolicyDocument {
-                name: format!("managed policy {arn}"),
-                document,
-            });
+            let doc = self.policy_version(&arn).await?;
+            docs.push(doc.ok_or_else(|| AccessError::Failed {
+                action: "iam:GetPolicy",
+                message: format!("the attached policy {arn} does not exist"),
+            })?);
         }
         Ok(docs)
+    }
+
+    async fn list_users(
+        &self,
+        instance_id: &str,
+        next_token: Option<String>,
+    ) -> AccessResult<UserPage> {
+        const ACTION: &str = "connect:ListUsers";
+        let out = self
+            .connect
+            .list_users()
+            .instance_id(instance_id)
+            .max_results(1000)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|e| classify(ACTION, e, |_| false));
+        let out = required(ACTION, out)?;
+        let users: Vec<User> = out
+            .user_summary_list()
+            .iter()
+            .map(|u| User {
+                username: u.username().unwrap_or_default().to_owned(),
+                id: u.id().unwrap_or_default().to_owned(),
+            })
+            .collect();
+        if self.progress {
+            use std::io::Write;
+            let listed = self.listed.get() + users.len();
+            self.listed.set(listed);
+            let mut err = std::io::stderr();
+            let _ = if out.next_token().is_some() {
+                write!(err, "\rlisting Connect users: {listed}…")
+            } else {
+                write!(err, "\r\x1b[2K")
+            };
+        }
+        Ok(UserPage {
+            users,
+            next_token: out.next_token().map(str::to_owned),
+        })
+    }
+
+    async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>> {
+        self.policy_version(arn).await
+    }
+
+    /// Not read: saml-doctor carries no AWS Organizations client (a whole SDK crate for two
+    /// read calls, most often denied outside the management account); the checks report the
+    /// organization policies as not evaluated, naming these permissions.
+    async fn organization_policies(&self, _: &str) -> AccessResult<Vec<OrganizationLevel>> {
+        Err(AccessError::Failed {
+            action: "organizations:ListPoliciesForTarget",
+            message: "saml-doctor does not read AWS Organizations policies".into(),
+        })
+    }
+}
+
+impl SdkAccount {
+    /// iam:GetPolicy (for the default version) + iam:GetPolicyVersion.
+    async fn policy_version(&self, arn: &str) -> AccessResult<Option<PolicyDocument>> {
+        const GET_POLICY: &str = "iam:GetPolicy";
+        let policy = self.iam.get_policy().policy_arn(arn).send().await;
+        let Some(policy) = optional(
+            policy.map_err(|e| classify(GET_POLICY, e, |e| e.is_no_such_entity_exception())),
+        )?
+        else {
+            return Ok(None);
+        };
+        let version = policy
+            .policy()
+            .and_then(|p| p.default_version_id())
+            .unwrap_or("v1")
+            .to_owned();
+        const GET_VERSION: &str = "iam:GetPolicyVersion";
+        let out = self
+            .iam
+            .get_policy_version()
+            .policy_arn(arn)
+            .version_id(version)
+            .send()
+            .await;
+        let out = required(
+            GET_VERSION,
+            out.map_err(|e| classify(GET_VERSION, e, |_| false)),
+        )?;
+        let document = out
+            .policy_version()
+            .and_then(|v| v.document())
+            .map(decode_document)
+            .unwrap_or_default();
+        Ok(Some(PolicyDocument {
+            name: format!("managed policy {arn}"),
+            document,
+        }))
     }
 }
 
@@ -395,7 +482,7 @@ pub fn checker_policy() -> serde_json::Value {
             {
                 "Sid": "SamlDoctorConnectReadOnly",
                 "Effect": "Allow",
-                "Action": ["connect:DescribeInstance", "connect:SearchUsers"],
+                "Action": ["connect:DescribeInstance", "connect:SearchUsers", "connect:ListUsers"],
                 "Resource": "*"
             },
             {
@@ -409,6 +496,21 @@ pub fn checker_policy() -> serde_json::Value {
                     "iam:ListAttachedRolePolicies",
                     "iam:GetPolicy",
                     "iam:GetPolicyVersion"
+                ],
+                "Resource": "*"
+            },
+            {
+                // IAM Identity Center (checks/identity_center.rs): read-only, no Create/Update.
+                "Sid": "SamlDoctorIdentityCenterReadOnly",
+                "Effect": "Allow",
+                "Action": [
+                    "sso:ListInstances",
+                    "sso:ListAccountAssignmentsForPrincipal",
+                    "sso:DescribePermissionSet",
+                    "identitystore:GetUserId",
+                    "identitystore:DescribeUser",
+                    "identitystore:ListUsers",
+                    "identitystore:ListGroupMembershipsForMember"
                 ],
                 "Resource": "*"
             }

@@ -23,10 +23,10 @@ use connect_check::sdk::SdkAccount;
 const INSTANCE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 fn account(connect: &[&Rule], iam: &[&Rule]) -> SdkAccount {
-    SdkAccount {
-        connect: mock_client!(aws_sdk_connect, RuleMode::MatchAny, connect),
-        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam),
-    }
+    SdkAccount::from_clients(
+        mock_client!(aws_sdk_connect, RuleMode::MatchAny, connect),
+        mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam),
+    )
 }
 
 fn user(name: &str) -> UserSearchSummary {
@@ -112,8 +112,6 @@ async fn search_users_pages_and_exact_matching() {
 
 #[tokio::test]
 async fn case_mismatch_through_the_sdk() {
-    use connect_check::checks::{run, Input, InstanceTarget};
-    use saml_core::aws::{InstanceId, Region};
     let exact = mock!(aws_sdk_connect::Client::search_users)
         .match_requests(|r| {
             r.search_criteria()
@@ -134,30 +132,9 @@ async fn case_mismatch_through_the_sdk() {
                 .users(user("Jane.Doe@Contoso.com"))
                 .build()
         });
-    let instance = mock!(aws_sdk_connect::Client::describe_instance).then_output(|| {
-        DescribeInstanceOutput::builder()
-            .instance(
-                ConnectInstance::builder()
-                    .arn("arn")
-                    .identity_management_type(DirectoryType::Saml)
-                    .build(),
-            )
-            .build()
-    });
+    let instance = saml_instance();
     let a = account(&[&exact, &contains, &instance], &[]);
-    let input = Input {
-        role_session_name: Some("jane.doe@contoso.com".into()),
-        instance: Some(InstanceTarget {
-            region: Region::parse("us-east-1").unwrap(),
-            instance_id: InstanceId::parse(INSTANCE).unwrap(),
-        }),
-        ..Input::default()
-    };
-    let at = saml_core::AsOf {
-        instant: saml_core::Timestamp::from_unix_seconds(1_800_000_000),
-        source: saml_core::AsOfSource::Given,
-    };
-    let findings = run(&a, &input, &at).await;
+    let findings = user_checks(&a, "jane.doe@contoso.com").await;
     let f = findings
         .iter()
         .find(|f| f.code == saml_core::Code::ConnectUserCaseMismatch)
@@ -232,10 +209,7 @@ async fn throttling_is_retried_by_the_sdk() {
             )
         }
     );
-    let a = SdkAccount {
-        connect,
-        iam: mock_client!(aws_sdk_iam, &[]),
-    };
+    let a = SdkAccount::from_clients(connect, mock_client!(aws_sdk_iam, &[]));
     let page = a
         .search_users(INSTANCE, "jane.doe@contoso.com", Match::Exact, None)
         .await
@@ -273,6 +247,13 @@ async fn iam_answers_are_decoded_and_paginated() {
                         .create_date(aws_smithy_types::DateTime::from_secs(0))
                         .assume_role_policy_document(trust)
                         .max_session_duration(43200)
+                        .permissions_boundary(
+                            aws_sdk_iam::types::AttachedPermissionsBoundary::builder()
+                                .permissions_boundary_arn(
+                                    "arn:aws:iam::123456789012:policy/Boundary",
+                                )
+                                .build(),
+                        )
                         .build()
                         .unwrap(),
                 )
@@ -359,6 +340,16 @@ async fn iam_answers_are_decoded_and_paginated() {
         (r.role_id.as_str(), r.max_session_duration),
         ("AROAEXAMPLE", 43200)
     );
+    assert_eq!(
+        r.permissions_boundary.as_deref(),
+        Some("arn:aws:iam::123456789012:policy/Boundary")
+    );
+    let boundary = a
+        .managed_policy("arn:aws:iam::123456789012:policy/Boundary")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(boundary.document, r#"{"Statement":[]}"#);
     assert_eq!(a.role("Other").await.unwrap(), None);
     let p = a
         .saml_provider("arn:aws:iam::123456789012:saml-provider/P")
@@ -374,7 +365,107 @@ async fn iam_answers_are_decoded_and_paginated() {
         managed[0].name,
         "managed policy arn:aws:iam::123456789012:policy/fed"
     );
-    assert_eq!(version.num_calls(), 1, "the default version is read");
+    assert_eq!(
+        version.num_calls(),
+        2,
+        "the default version is read, for each policy"
+    );
+}
+
+/// A RoleSessionName over the 25-character CONTAINS limit, stored in another case, on a service
+/// whose CONTAINS is case-sensitive: the recorded SearchUsers answers only values the API
+/// reference allows (2–25 characters), and ListUsers settles it in pages of 1,000.
+#[tokio::test]
+async fn a_long_name_in_another_case_through_the_sdk() {
+    use aws_sdk_connect::operation::list_users::ListUsersOutput;
+    use aws_sdk_connect::types::{StringComparisonType, UserSummary};
+    const SENT: &str = "jane.doe-smithson.contractor@contoso.com";
+    const STORED: &str = "Jane.Doe-Smithson.Contractor@Contoso.com";
+    let comparison = |r: &aws_sdk_connect::operation::search_users::SearchUsersInput| {
+        r.search_criteria()
+            .and_then(|c| c.string_condition())
+            .and_then(|s| s.comparison_type().cloned())
+    };
+    let value_len = |r: &aws_sdk_connect::operation::search_users::SearchUsersInput| {
+        r.search_criteria()
+            .and_then(|c| c.string_condition())
+            .and_then(|s| s.value())
+            .map(|v| v.chars().count())
+            .unwrap_or(0)
+    };
+    let exact = mock!(aws_sdk_connect::Client::search_users)
+        .match_requests(move |r| comparison(r) == Some(StringComparisonType::Exact))
+        .then_output(|| SearchUsersOutput::builder().build());
+    let contains = mock!(aws_sdk_connect::Client::search_users)
+        .match_requests(move |r| {
+            comparison(r) == Some(StringComparisonType::Contains)
+                && (2..=25).contains(&value_len(r))
+        })
+        .then_output(|| SearchUsersOutput::builder().build());
+    let summary = |name: String| UserSummary::builder().username(name).id("id").build();
+    let list1 = mock!(aws_sdk_connect::Client::list_users)
+        .match_requests(|r| r.next_token().is_none() && r.max_results() == Some(1000))
+        .then_output(move || {
+            ListUsersOutput::builder()
+                .set_user_summary_list(Some(
+                    (0..1000)
+                        .map(|i| summary(format!("agent{i}@contoso.com")))
+                        .collect(),
+                ))
+                .next_token("p2")
+                .build()
+        });
+    let list2 = mock!(aws_sdk_connect::Client::list_users)
+        .match_requests(|r| r.next_token() == Some("p2"))
+        .then_output(move || {
+            ListUsersOutput::builder()
+                .user_summary_list(summary(STORED.into()))
+                .build()
+        });
+    let instance = saml_instance();
+    let a = account(&[&exact, &contains, &list1, &list2, &instance], &[]);
+    let findings = user_checks(&a, SENT).await;
+    let f = findings
+        .iter()
+        .find(|f| f.code == saml_core::Code::ConnectUserCaseMismatch)
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(f.evidence.get("connect_username"), Some(STORED));
+    let calls = exact.num_calls() + contains.num_calls() + list1.num_calls() + list2.num_calls();
+    assert!(calls <= 8, "{calls} calls");
+    assert_eq!((list1.num_calls(), list2.num_calls()), (1, 1));
+}
+
+/// DescribeInstance answering a SAML instance.
+fn saml_instance() -> Rule {
+    mock!(aws_sdk_connect::Client::describe_instance).then_output(|| {
+        DescribeInstanceOutput::builder()
+            .instance(
+                ConnectInstance::builder()
+                    .arn("arn")
+                    .identity_management_type(DirectoryType::Saml)
+                    .build(),
+            )
+            .build()
+    })
+}
+
+/// The account checks for `role_session_name` on the test instance, with no role.
+async fn user_checks(a: &SdkAccount, role_session_name: &str) -> Vec<saml_core::Finding> {
+    use connect_check::checks::{run, Input, InstanceTarget};
+    use saml_core::aws::{InstanceId, Region};
+    let input = Input {
+        role_session_name: Some(role_session_name.into()),
+        instance: Some(InstanceTarget {
+            region: Region::parse("us-east-1").unwrap(),
+            instance_id: InstanceId::parse(INSTANCE).unwrap(),
+        }),
+        ..Input::default()
+    };
+    let at = saml_core::AsOf {
+        instant: saml_core::Timestamp::from_unix_seconds(1_800_000_000),
+        source: saml_core::AsOfSource::Given,
+    };
+    run(a, &input, &at).await
 }
 
 #[test]
@@ -391,10 +482,17 @@ fn the_checker_policy_is_least_privilege() {
             &connect_check::policy::Request::new(action, "arn:aws:connect:us-east-1:1:instance/x"),
         )
     };
-    assert!(matches!(
-        ask("connect:SearchUsers"),
-        connect_check::policy::Decision::Allow(_)
-    ));
+    for action in [
+        "connect:SearchUsers",
+        "connect:ListUsers",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+    ] {
+        assert!(
+            matches!(ask(action), connect_check::policy::Decision::Allow(_)),
+            "{action}"
+        );
+    }
     assert_eq!(
         ask("connect:GetFederationToken"),
         connect_check::policy::Decision::ImplicitDeny

@@ -7,7 +7,8 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 use saml_core::decode::{self, DecodeError, Decoded, MessageField};
-use saml_core::rules::is_aws_signin_endpoint;
+// IAM federation's endpoints and IAM Identity Center's ACS URLs: both take a SAMLResponse.
+use saml_core::rules::identity_center::is_aws_saml_endpoint as is_aws_signin_endpoint;
 use saml_core::{Code, Finding, Timestamp};
 use serde::Serialize;
 
@@ -114,6 +115,11 @@ pub struct Capture {
     pub dropped_responses: usize,
     /// Fields skipped for being over their limit: (entry, URL, field, limit).
     pub oversized: Vec<(usize, String, &'static str, usize)>,
+    /// The sign-in's steps, for a timeline (bounded; see `steps`).
+    #[serde(skip)]
+    pub steps: crate::steps::Steps,
+    /// IAM Identity Center error pages among the responses.
+    pub idc_error_pages: Vec<crate::idc_pages::Seen>,
     /// Time spent decoding the messages found (part of the scan), for `--timings`.
     #[serde(skip)]
     pub decode_time: Duration,
@@ -193,11 +199,16 @@ fn absorb(
     {
         capture.direct_connect_visit = Some((entry.index, shorten(&entry.url, 160)));
     }
+    capture
+        .idc_error_pages
+        .extend(crate::idc_pages::find(&entry));
     let started = entry
         .started
         .as_deref()
         .and_then(|s| Timestamp::parse(s).ok());
-    for found in find_in_entry(&entry) {
+    let found_in_entry = find_in_entry(&entry);
+    capture.steps.observe(&entry, &found_in_entry);
+    for found in found_in_entry {
         if found.field == MessageField::SamlResponse {
             *saml_seen = true;
         }
@@ -371,6 +382,17 @@ impl Capture {
                 .with("url", url.clone()),
             );
         }
+        for (entry, url, page) in &self.idc_error_pages {
+            findings.push(
+                Finding::new(
+                    Code::IdcErrorPage,
+                    format!("HAR entry {entry} ({url}) is IAM Identity Center's page \"{}\"; likely causes: {}", page.text, page.likely_causes),
+                )
+                .with("entry", entry.to_string())
+                .with("url", url.clone())
+                .with("page_text", page.text),
+            );
+        }
         if let Some((entry, url)) = &self.direct_connect_visit {
             findings.push(
                 Finding::new(
@@ -382,7 +404,8 @@ impl Capture {
             );
         }
         let responses = self.responses().count();
-        if responses == 0 {
+        // A direct visit to Connect explains why there is no response: one problem, one finding.
+        if responses == 0 && self.direct_connect_visit.is_none() {
             let requests = self
                 .messages
                 .iter()
@@ -581,11 +604,8 @@ mod tests {
             .collect();
         assert_eq!(
             codes,
-            [
-                Code::HarPostDataMissing,
-                Code::ConnectDirectLogin,
-                Code::SamlResponseNotFound
-            ]
+            [Code::HarPostDataMissing, Code::ConnectDirectLogin],
+            "the direct visit explains the missing response: no saml_response_not_found too"
         );
     }
 

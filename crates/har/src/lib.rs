@@ -10,8 +10,10 @@
 pub mod capture;
 pub mod entry;
 pub mod find;
+pub mod idc_pages;
 pub mod json;
 pub mod redact;
+pub mod steps;
 
 pub use capture::{scan, Capture, CutInfo, Message, ScanError, Sighting};
 pub use entry::NotHar;

@@ -6,9 +6,9 @@
 //! listed as inclusive), attributes in c14n order, text and attribute values escaped as c14n
 //! requires, empty elements as start-end pairs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::xml::{Element, Node};
+use crate::xml::{Attribute, Element, Node, NS_XML};
 
 /// A canonicalization method.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,136 +57,309 @@ impl Method {
 /// Namespace declarations in scope: prefix ("" for the default) to URI.
 pub type Scope = BTreeMap<String, String>;
 
-/// The namespaces in scope at `target` (declared by its ancestors, not by itself), found by
-/// walking down from `root`. `None` if `target` is not in the tree.
-pub fn scope_of(root: &Element, target: &Element) -> Option<Scope> {
-    fn walk(e: &Element, target: &Element, scope: &Scope) -> Option<Scope> {
-        if std::ptr::eq(e, target) {
-            return Some(scope.clone());
-        }
-        let mut inner = scope.clone();
-        for (p, u) in &e.namespace_decls {
-            inner.insert(p.clone(), u.clone());
-        }
-        e.elements().find_map(|c| walk(c, target, &inner))
-    }
-    walk(root, target, &Scope::new())
+/// Parent links of a parsed tree, built once per document in one pass, so the namespaces and
+/// `xml:*` attributes an element inherits are found by walking up its ancestors (bounded by the
+/// parser's depth limit), never by searching the document again.
+pub struct Index<'a> {
+    parents: HashMap<*const Element, &'a Element>,
 }
 
-/// Canonicalizes `element`, whose ancestors declare `scope`, leaving out `exclude`.
-pub fn canonicalize(
-    element: &Element,
-    scope: &Scope,
-    method: &Method,
-    exclude: Option<&Element>,
-) -> Vec<u8> {
-    let mut out = String::new();
-    render(element, scope, &Scope::new(), method, exclude, &mut out);
-    out.into_bytes()
-}
-
-fn render(
-    e: &Element,
-    parent_scope: &Scope,
-    rendered: &Scope,
-    method: &Method,
-    exclude: Option<&Element>,
-    out: &mut String,
-) {
-    let mut scope = parent_scope.clone();
-    for (p, u) in &e.namespace_decls {
-        scope.insert(p.clone(), u.clone());
+impl<'a> Index<'a> {
+    pub fn new(root: &'a Element) -> Self {
+        let mut parents = HashMap::new();
+        let mut stack = vec![root];
+        while let Some(e) = stack.pop() {
+            for c in e.elements() {
+                parents.insert(c as *const Element, e);
+                stack.push(c);
+            }
+        }
+        Self { parents }
     }
-    let element_prefix = e.name.split_once(':').map(|(p, _)| p).unwrap_or("");
-    // The prefixes whose declarations this element must carry.
-    let mut wanted: Vec<&str> = Vec::new();
-    match method {
-        Method::Exclusive {
-            inclusive_prefixes, ..
-        } => {
-            wanted.push(element_prefix);
-            for a in &e.attributes {
-                if let Some((p, _)) = a.name.split_once(':') {
-                    wanted.push(p);
+
+    pub fn parent(&self, e: &Element) -> Option<&'a Element> {
+        self.parents.get(&(e as *const Element)).copied()
+    }
+
+    /// `e`'s ancestors, nearest first.
+    pub fn ancestors(&self, e: &Element) -> impl Iterator<Item = &'a Element> + '_ {
+        std::iter::successors(self.parent(e), move |p| self.parent(p))
+    }
+
+    /// Whether `e` is in this index's tree.
+    pub fn contains(&self, root: &Element, e: &Element) -> bool {
+        std::ptr::eq(root, e) || self.parents.contains_key(&(e as *const Element))
+    }
+
+    /// The namespaces in scope at `e` declared by its ancestors (not by itself).
+    pub fn scope_of(&self, e: &Element) -> Scope {
+        let mut scope = Scope::new();
+        let chain: Vec<&Element> = self.ancestors(e).collect();
+        for a in chain.iter().rev() {
+            for (p, u) in &a.namespace_decls {
+                scope.insert(p.clone(), u.clone());
+            }
+        }
+        scope
+    }
+
+    /// The `xml:*` attributes `e` inherits from its ancestors and does not carry itself,
+    /// the nearest ancestor's value winning (Canonical XML 1.0, section 2.4).
+    fn inherited_xml_attributes(&self, e: &Element) -> Vec<&'a Attribute> {
+        let mut out: Vec<&'a Attribute> = Vec::new();
+        for a in self.ancestors(e) {
+            for attr in &a.attributes {
+                if attr.namespace.as_deref() == Some(NS_XML)
+                    && !e
+                        .attributes
+                        .iter()
+                        .any(|x| x.namespace == attr.namespace && x.local == attr.local)
+                    && !out.iter().any(|x| x.local == attr.local)
+                {
+                    out.push(attr);
                 }
             }
-            for p in inclusive_prefixes {
-                wanted.push(if p == "#default" { "" } else { p.as_str() });
-            }
         }
-        Method::Inclusive { .. } => {
-            wanted.extend(scope.keys().map(String::as_str));
-            wanted.push("");
+        out
+    }
+}
+
+/// The namespaces in scope at `target` (declared by its ancestors, not by itself). `None` if
+/// `target` is not in the tree. Builds an [`Index`]: for one lookup only.
+pub fn scope_of(root: &Element, target: &Element) -> Option<Scope> {
+    let index = Index::new(root);
+    index.contains(root, target).then(|| index.scope_of(target))
+}
+
+/// What to canonicalize: a subtree, with what a Reference's transforms take out of it.
+pub struct Subtree<'a> {
+    pub apex: &'a Element,
+    /// An element left out with its descendants (the enveloped signature).
+    pub exclude: Option<&'a Element>,
+    /// Comments are removed whatever the method says: a same-document reference (`URI=""`
+    /// or `URI="#id"`) selects a node-set without comments (XML-DSig 4.3.3.3).
+    pub drop_comments: bool,
+}
+
+/// Canonicalizes `element`, whose ancestors declare `scope`, leaving out `exclude`. Inherited
+/// `xml:*` attributes are not known here: use [`canonicalize_in`] for inclusive c14n of an
+/// element that has ancestors.
+pub fn canonicalize<'a>(
+    element: &'a Element,
+    scope: &'a Scope,
+    method: &Method,
+    exclude: Option<&'a Element>,
+) -> Vec<u8> {
+    let mut out = Writer::new(method, exclude, method.with_comments());
+    for (p, u) in scope {
+        out.in_scope.entry(p.as_str()).or_default().push(u.as_str());
+    }
+    out.element(element, true, &[]);
+    out.out.into_bytes()
+}
+
+/// Canonicalizes a subtree of the tree `index` was built on.
+pub fn canonicalize_in<'a>(index: &Index<'a>, subtree: &Subtree<'a>, method: &Method) -> Vec<u8> {
+    let scope = index.scope_of(subtree.apex);
+    let inherited = match method {
+        Method::Inclusive { .. } => index.inherited_xml_attributes(subtree.apex),
+        Method::Exclusive { .. } => Vec::new(),
+    };
+    let mut out = Writer::new(
+        method,
+        subtree.exclude,
+        method.with_comments() && !subtree.drop_comments,
+    );
+    for (p, u) in &scope {
+        out.in_scope.entry(p.as_str()).or_default().push(u.as_str());
+    }
+    out.element(subtree.apex, true, &inherited);
+    out.out.into_bytes()
+}
+
+/// Canonicalizes a whole document (`URI=""`): the processing instructions around the root
+/// element, then the root; comments are never part of it.
+pub fn canonicalize_document<'a>(
+    before_root: &'a [Node],
+    root: &'a Element,
+    after_root: &'a [Node],
+    method: &Method,
+    exclude: Option<&'a Element>,
+) -> Vec<u8> {
+    let mut out = Writer::new(method, exclude, false);
+    for n in before_root {
+        out.node(n);
+        out.out.push('\n');
+    }
+    out.element(root, true, &[]);
+    for n in after_root {
+        out.out.push('\n');
+        out.node(n);
+    }
+    out.out.into_bytes()
+}
+
+/// The canonicalizer's state: namespaces in scope and namespaces rendered, each a stack per
+/// prefix, so every element costs time in proportion to its own size only.
+struct Writer<'m, 'e> {
+    method: &'m Method,
+    exclude: Option<&'e Element>,
+    comments: bool,
+    in_scope: HashMap<&'e str, Vec<&'e str>>,
+    rendered: HashMap<&'e str, Vec<&'e str>>,
+    out: String,
+}
+
+impl<'m, 'e> Writer<'m, 'e> {
+    fn new(method: &'m Method, exclude: Option<&'e Element>, comments: bool) -> Self {
+        Self {
+            method,
+            exclude,
+            comments,
+            in_scope: HashMap::new(),
+            rendered: HashMap::new(),
+            out: String::new(),
         }
     }
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut now_rendered = rendered.clone();
-    let mut decls: Vec<(String, String)> = Vec::new();
-    for p in wanted {
-        if p == "xml" {
-            continue;
-        }
-        let uri = scope.get(p).cloned().unwrap_or_default();
-        if p.is_empty() {
-            // xmlns="" is written only to undo a default namespace rendered above.
-            let above = rendered.get("").map(String::as_str).unwrap_or("");
-            if uri != above {
-                decls.push((String::new(), uri.clone()));
-                now_rendered.insert(String::new(), uri);
-            }
-            continue;
-        }
-        if uri.is_empty() {
-            continue; // not in scope: nothing to declare
-        }
-        if rendered.get(p) != Some(&uri) {
-            decls.push((p.to_owned(), uri.clone()));
-            now_rendered.insert(p.to_owned(), uri);
-        }
+
+    fn top<'a>(map: &'a HashMap<&'e str, Vec<&'e str>>, p: &str) -> &'e str {
+        map.get(p).and_then(|s| s.last().copied()).unwrap_or("")
     }
-    out.push('<');
-    out.push_str(&e.name);
-    for (p, u) in &decls {
-        if p.is_empty() {
-            out.push_str(" xmlns=\"");
-        } else {
-            out.push_str(" xmlns:");
-            out.push_str(p);
-            out.push_str("=\"");
-        }
-        escape_attr(u, out);
-        out.push('"');
-    }
-    let mut attrs: Vec<_> = e.attributes.iter().collect();
-    attrs.sort_by(|a, b| {
-        (a.namespace.as_deref().unwrap_or(""), &a.local)
-            .cmp(&(b.namespace.as_deref().unwrap_or(""), &b.local))
-    });
-    for a in attrs {
-        out.push(' ');
-        out.push_str(&a.name);
-        out.push_str("=\"");
-        escape_attr(&a.value, out);
-        out.push('"');
-    }
-    out.push('>');
-    for child in &e.children {
-        match child {
-            Node::Element(c) if exclude.is_some_and(|x| std::ptr::eq(x, c)) => {}
-            Node::Element(c) => render(c, &scope, &now_rendered, method, exclude, out),
-            Node::Text(t) => escape_text(t, out),
-            Node::Comment(c) if method.with_comments() => {
-                out.push_str("<!--");
-                out.push_str(c);
-                out.push_str("-->");
+
+    fn node(&mut self, n: &'e Node) {
+        match n {
+            Node::Element(c) if self.exclude.is_some_and(|x| std::ptr::eq(x, c)) => {}
+            Node::Element(c) => self.element(c, false, &[]),
+            Node::Text(t) => escape_text(t, &mut self.out),
+            Node::Comment(c) if self.comments => {
+                self.out.push_str("<!--");
+                self.out.push_str(c);
+                self.out.push_str("-->");
             }
             Node::Comment(_) => {}
+            Node::ProcessingInstruction { target, data } => {
+                self.out.push_str("<?");
+                self.out.push_str(target);
+                if !data.is_empty() {
+                    self.out.push(' ');
+                    self.out.push_str(data);
+                }
+                self.out.push_str("?>");
+            }
         }
     }
-    out.push_str("</");
-    out.push_str(&e.name);
-    out.push('>');
+
+    fn element(&mut self, e: &'e Element, apex: bool, inherited: &[&'e Attribute]) {
+        for (p, u) in &e.namespace_decls {
+            self.in_scope
+                .entry(p.as_str())
+                .or_default()
+                .push(u.as_str());
+        }
+        // The prefixes whose declarations this element must consider.
+        let mut wanted: Vec<&'e str> = Vec::new();
+        match self.method {
+            Method::Exclusive {
+                inclusive_prefixes, ..
+            } => {
+                wanted.push(e.name.split_once(':').map(|(p, _)| p).unwrap_or(""));
+                for a in &e.attributes {
+                    if let Some((p, _)) = a.name.split_once(':') {
+                        wanted.push(p);
+                    }
+                }
+                for p in inclusive_prefixes {
+                    let p = if p == "#default" { "" } else { p.as_str() };
+                    // Only prefixes of this document can be rendered; look the owned one up.
+                    if let Some((k, _)) = self.in_scope.get_key_value(p) {
+                        wanted.push(k);
+                    }
+                }
+            }
+            Method::Inclusive { .. } if apex => {
+                wanted.extend(self.in_scope.keys().copied());
+                wanted.push("");
+            }
+            Method::Inclusive { .. } => {
+                wanted.extend(e.namespace_decls.iter().map(|(p, _)| p.as_str()));
+            }
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut pushed: Vec<&'e str> = Vec::new();
+        let mut decls: Vec<(&'e str, &'e str)> = Vec::new();
+        for p in wanted {
+            if p == "xml" {
+                continue;
+            }
+            let uri = Self::top(&self.in_scope, p);
+            let above = Self::top(&self.rendered, p);
+            if p.is_empty() {
+                // xmlns="" is written only to undo a default namespace rendered above.
+                if uri != above {
+                    decls.push(("", uri));
+                    self.rendered.entry("").or_default().push(uri);
+                    pushed.push("");
+                }
+                continue;
+            }
+            if uri.is_empty() {
+                continue; // not in scope: nothing to declare
+            }
+            if above != uri {
+                decls.push((p, uri));
+                self.rendered.entry(p).or_default().push(uri);
+                pushed.push(p);
+            }
+        }
+        let out = &mut self.out;
+        out.push('<');
+        out.push_str(&e.name);
+        for (p, u) in &decls {
+            if p.is_empty() {
+                out.push_str(" xmlns=\"");
+            } else {
+                out.push_str(" xmlns:");
+                out.push_str(p);
+                out.push_str("=\"");
+            }
+            escape_attr(u, out);
+            out.push('"');
+        }
+        let mut attrs: Vec<&Attribute> = e
+            .attributes
+            .iter()
+            .chain(inherited.iter().copied())
+            .collect();
+        attrs.sort_by(|a, b| {
+            (a.namespace.as_deref().unwrap_or(""), &a.local)
+                .cmp(&(b.namespace.as_deref().unwrap_or(""), &b.local))
+        });
+        for a in attrs {
+            out.push(' ');
+            out.push_str(&a.name);
+            out.push_str("=\"");
+            escape_attr(&a.value, out);
+            out.push('"');
+        }
+        out.push('>');
+        for child in &e.children {
+            self.node(child);
+        }
+        self.out.push_str("</");
+        self.out.push_str(&e.name);
+        self.out.push('>');
+        for p in pushed {
+            if let Some(s) = self.rendered.get_mut(p) {
+                s.pop();
+            }
+        }
+        for (p, _) in &e.namespace_decls {
+            if let Some(s) = self.in_scope.get_mut(p.as_str()) {
+                s.pop();
+            }
+        }
+    }
 }
 
 fn escape_text(s: &str, out: &mut String) {
@@ -300,6 +473,90 @@ mod tests {
         assert_eq!(
             String::from_utf8(canonicalize(&root, &Scope::new(), &method, Some(s))).unwrap(),
             "<r><t>1</t></r>"
+        );
+    }
+
+    #[test]
+    fn processing_instructions_are_canonicalized_in_place() {
+        let doc = "<r><?pi  some data ?><a/><?empty?></r>";
+        let root = parse(doc, Limits::default()).unwrap();
+        let method = Method::Exclusive {
+            with_comments: false,
+            inclusive_prefixes: vec![],
+        };
+        assert_eq!(
+            String::from_utf8(canonicalize(&root, &Scope::new(), &method, None)).unwrap(),
+            "<r><?pi some data ?><a></a><?empty?></r>"
+        );
+    }
+
+    #[test]
+    fn inclusive_inherits_xml_attributes_from_outside_the_subtree() {
+        let doc = r#"<r xml:lang="en" xml:space="preserve"><m xml:lang="fr"><x xml:space="default"/></m></r>"#;
+        let root = parse(doc, Limits::default()).unwrap();
+        let index = Index::new(&root);
+        let x = root.elements().next().unwrap().elements().next().unwrap();
+        let subtree = Subtree {
+            apex: x,
+            exclude: None,
+            drop_comments: false,
+        };
+        let inclusive = Method::Inclusive {
+            with_comments: false,
+        };
+        assert_eq!(
+            String::from_utf8(canonicalize_in(&index, &subtree, &inclusive)).unwrap(),
+            r#"<x xml:lang="fr" xml:space="default"></x>"#
+        );
+        // Exclusive c14n does not inherit them.
+        let exclusive = Method::Exclusive {
+            with_comments: false,
+            inclusive_prefixes: vec![],
+        };
+        assert_eq!(
+            String::from_utf8(canonicalize_in(&index, &subtree, &exclusive)).unwrap(),
+            r#"<x xml:space="default"></x>"#
+        );
+    }
+
+    #[test]
+    fn a_same_document_reference_drops_comments_even_with_comments() {
+        let root = parse("<r><!--c-->t</r>", Limits::default()).unwrap();
+        let index = Index::new(&root);
+        let method = Method::Exclusive {
+            with_comments: true,
+            inclusive_prefixes: vec![],
+        };
+        let mut subtree = Subtree {
+            apex: &root,
+            exclude: None,
+            drop_comments: true,
+        };
+        assert_eq!(canonicalize_in(&index, &subtree, &method), b"<r>t</r>");
+        subtree.drop_comments = false;
+        assert_eq!(
+            canonicalize_in(&index, &subtree, &method),
+            b"<r><!--c-->t</r>"
+        );
+    }
+
+    #[test]
+    fn inclusive_below_the_apex_renders_only_what_changes() {
+        let doc = r#"<r xmlns="urn:d" xmlns:a="urn:a"><s><t xmlns:a="urn:a" xmlns:b="urn:b"><u xmlns=""/></t></s></r>"#;
+        let root = parse(doc, Limits::default()).unwrap();
+        let index = Index::new(&root);
+        let s = root.elements().next().unwrap();
+        let subtree = Subtree {
+            apex: s,
+            exclude: None,
+            drop_comments: false,
+        };
+        let method = Method::Inclusive {
+            with_comments: false,
+        };
+        assert_eq!(
+            String::from_utf8(canonicalize_in(&index, &subtree, &method)).unwrap(),
+            r#"<s xmlns="urn:d" xmlns:a="urn:a"><t xmlns:b="urn:b"><u xmlns=""></u></t></s>"#
         );
     }
 }

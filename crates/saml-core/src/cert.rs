@@ -12,24 +12,23 @@ use x509_cert::der::{Decode, Encode};
 
 use crate::time::Timestamp;
 
-/// A signature or digest algorithm named by its XML-DSig URI.
+/// A digest algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Hash {
     Sha1,
     Sha256,
+    Sha384,
     Sha512,
 }
 
 impl Hash {
-    /// From a DigestMethod or SignatureMethod algorithm URI.
-    pub fn from_uri(uri: &str) -> Option<Self> {
+    /// From a DigestMethod algorithm URI (XML-DSig 1.1 section 6.2, RFC 6931).
+    pub fn from_digest_uri(uri: &str) -> Option<Self> {
         match uri {
-            "http://www.w3.org/2000/09/xmldsig#sha1"
-            | "http://www.w3.org/2000/09/xmldsig#rsa-sha1" => Some(Hash::Sha1),
-            "http://www.w3.org/2001/04/xmlenc#sha256"
-            | "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => Some(Hash::Sha256),
-            "http://www.w3.org/2001/04/xmlenc#sha512"
-            | "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => Some(Hash::Sha512),
+            "http://www.w3.org/2000/09/xmldsig#sha1" => Some(Hash::Sha1),
+            "http://www.w3.org/2001/04/xmlenc#sha256" => Some(Hash::Sha256),
+            "http://www.w3.org/2001/04/xmldsig-more#sha384" => Some(Hash::Sha384),
+            "http://www.w3.org/2001/04/xmlenc#sha512" => Some(Hash::Sha512),
             _ => None,
         }
     }
@@ -38,8 +37,52 @@ impl Hash {
         match self {
             Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
             Hash::Sha256 => sha2::Sha256::digest(data).to_vec(),
+            Hash::Sha384 => sha2::Sha384::digest(data).to_vec(),
             Hash::Sha512 => sha2::Sha512::digest(data).to_vec(),
         }
+    }
+}
+
+/// The public-key half of a SignatureMethod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum KeyKind {
+    /// RSA PKCS#1 v1.5.
+    Rsa,
+    /// ECDSA over P-256 or P-384; XML-DSig carries the signature as r||s (RFC 4050, 6931).
+    Ecdsa,
+}
+
+/// A SignatureMethod this verifier implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SignatureAlgorithm {
+    pub key: KeyKind,
+    pub hash: Hash,
+}
+
+impl SignatureAlgorithm {
+    /// From a SignatureMethod algorithm URI; the error says why it is refused.
+    pub fn from_uri(uri: &str) -> Result<Self, String> {
+        const MORE: &str = "http://www.w3.org/2001/04/xmldsig-more#";
+        let (key, hash) = match uri {
+            "http://www.w3.org/2000/09/xmldsig#rsa-sha1" => (KeyKind::Rsa, Hash::Sha1),
+            _ => match uri.strip_prefix(MORE) {
+                Some("rsa-sha256") => (KeyKind::Rsa, Hash::Sha256),
+                Some("rsa-sha384") => (KeyKind::Rsa, Hash::Sha384),
+                Some("rsa-sha512") => (KeyKind::Rsa, Hash::Sha512),
+                Some("ecdsa-sha1") => (KeyKind::Ecdsa, Hash::Sha1),
+                Some("ecdsa-sha256") => (KeyKind::Ecdsa, Hash::Sha256),
+                Some("ecdsa-sha384") => (KeyKind::Ecdsa, Hash::Sha384),
+                Some("ecdsa-sha512") => (KeyKind::Ecdsa, Hash::Sha512),
+                _ if uri.is_empty() => return Err("an empty SignatureMethod algorithm".into()),
+                _ if uri.to_ascii_lowercase().contains("hmac") => {
+                    return Err(format!(
+                        "the HMAC signature method {uri}: a shared-secret MAC, which a certificate can never verify (accepting it would let anyone who knows the public key forge a signature)"
+                    ))
+                }
+                _ => return Err(format!("the signature method {uri}, which saml-doctor does not implement (it verifies RSA and ECDSA with SHA-1, SHA-256, SHA-384, SHA-512)")),
+            },
+        };
+        Ok(Self { key, hash })
     }
 }
 
@@ -50,8 +93,10 @@ pub enum CertError {
     NotBase64(String),
     #[error("the certificate is not a DER X.509 certificate: {0}")]
     NotX509(String),
-    #[error("the certificate's key is not RSA ({0}); only RSA signatures are verified")]
-    NotRsa(String),
+    #[error("the certificate's key ({0}) cannot verify this signature method")]
+    WrongKeyType(String),
+    #[error("the certificate's key is {0}: too weak to verify with; AWS IAM Identity Center issues 2048-bit RSA keys (1024 at the very least), and 2048 bits or more is what identity providers should use")]
+    WeakKey(String),
 }
 
 /// A parsed certificate.
@@ -65,12 +110,86 @@ pub struct Certificate {
     pub sha256_fingerprint: String,
     pub not_before: Timestamp,
     pub not_after: Timestamp,
-    /// `RSA 2048`, or the key algorithm's OID when it is not RSA.
+    /// `RSA 2048`, `ECDSA P-256`, or the key algorithm's OID when it is neither.
     pub key: String,
     #[serde(skip)]
     der: Vec<u8>,
     #[serde(skip)]
-    rsa: Option<rsa::PublicKey>,
+    public_key: PublicKey,
+}
+
+/// The key a certificate holds, as far as this verifier can use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PublicKey {
+    Rsa(Box<rsa::PublicKey>),
+    P256(Box<p256::ecdsa::VerifyingKey>),
+    P384(Box<p384::ecdsa::VerifyingKey>),
+    /// An RSA key the crypto crate refuses as too small (its bit length).
+    WeakRsa(usize),
+    Unusable,
+}
+
+const OID_RSA: &str = "1.2.840.113549.1.1.1";
+const OID_EC: &str = "1.2.840.10045.2.1";
+const OID_P256: &str = "1.2.840.10045.3.1.7";
+const OID_P384: &str = "1.3.132.0.34";
+
+fn read_public_key(spki: &x509_cert::spki::SubjectPublicKeyInfoOwned) -> (PublicKey, String) {
+    let oid = spki.algorithm.oid.to_string();
+    let bits = spki.subject_public_key.raw_bytes();
+    match oid.as_str() {
+        OID_RSA => {
+            let modulus_bits =
+                rsa::pkcs1::RsaPublicKey::<x509_cert::der::asn1::UintRef>::from_der(bits)
+                    .map(|k| {
+                        let n = k.modulus.as_bytes();
+                        let n = &n[n.iter().take_while(|b| **b == 0).count()..];
+                        n.first()
+                            .map(|b| (n.len() - 1) * 8 + (8 - b.leading_zeros() as usize))
+                            .unwrap_or(0)
+                    })
+                    .unwrap_or(0);
+            let parsed = spki.to_der().ok().and_then(|der| {
+                use rsa::pkcs8::DecodePublicKey;
+                rsa::PublicKey::from_public_key_der(&der).ok()
+            });
+            match parsed {
+                Some(k) if modulus_bits >= 1024 => {
+                    (PublicKey::Rsa(Box::new(k)), format!("RSA {modulus_bits}"))
+                }
+                _ if modulus_bits > 0 && modulus_bits < 1024 => (
+                    PublicKey::WeakRsa(modulus_bits),
+                    format!("RSA {modulus_bits}"),
+                ),
+                Some(k) => (PublicKey::Rsa(Box::new(k)), format!("RSA {modulus_bits}")),
+                None => (PublicKey::Unusable, "RSA (unreadable key)".into()),
+            }
+        }
+        OID_EC => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.decode_as::<x509_cert::der::asn1::ObjectIdentifier>().ok())
+                .map(|o| o.to_string())
+                .unwrap_or_default();
+            match curve.as_str() {
+                OID_P256 => match p256::ecdsa::VerifyingKey::from_sec1_bytes(bits) {
+                    Ok(k) => (PublicKey::P256(Box::new(k)), "ECDSA P-256".into()),
+                    Err(_) => (PublicKey::Unusable, "ECDSA P-256 (invalid point)".into()),
+                },
+                OID_P384 => match p384::ecdsa::VerifyingKey::from_sec1_bytes(bits) {
+                    Ok(k) => (PublicKey::P384(Box::new(k)), "ECDSA P-384".into()),
+                    Err(_) => (PublicKey::Unusable, "ECDSA P-384 (invalid point)".into()),
+                },
+                other => (
+                    PublicKey::Unusable,
+                    format!("ECDSA on curve {other} (not P-256 or P-384)"),
+                ),
+            }
+        }
+        other => (PublicKey::Unusable, format!("{other} (neither RSA nor EC)")),
+    }
 }
 
 fn hex(bytes: &[u8], sep: &str) -> String {
@@ -99,18 +218,7 @@ impl Certificate {
         let unix = |t: x509_cert::time::Time| {
             Timestamp::from_unix_millis(t.to_unix_duration().as_millis() as i64)
         };
-        let spki = tbs.subject_public_key_info();
-        let spki_der = spki
-            .to_der()
-            .map_err(|e| CertError::NotX509(e.to_string()))?;
-        let rsa = {
-            use rsa::pkcs8::DecodePublicKey;
-            rsa::PublicKey::from_public_key_der(&spki_der).ok()
-        };
-        let key = match &rsa {
-            Some(k) => format!("RSA {}", rsa::traits::PublicKeyParts::n(k).bit_width()),
-            None => format!("{} (not RSA)", spki.algorithm.oid),
-        };
+        let (public_key, key) = read_public_key(tbs.subject_public_key_info());
         Ok(Self {
             subject: tbs.subject().to_string(),
             issuer: tbs.issuer().to_string(),
@@ -120,7 +228,7 @@ impl Certificate {
             not_after: unix(validity.not_after),
             key,
             der: der.to_vec(),
-            rsa,
+            public_key,
         })
     }
 
@@ -129,19 +237,38 @@ impl Certificate {
         &self.der
     }
 
-    /// Verifies an RSA PKCS#1 v1.5 signature over `message` hashed with `hash`.
-    pub fn verify(&self, hash: Hash, message: &[u8], signature: &[u8]) -> Result<bool, CertError> {
-        let key = self
-            .rsa
-            .as_ref()
-            .ok_or_else(|| CertError::NotRsa(self.key.clone()))?;
-        let hashed = hash.digest(message);
-        let scheme = match hash {
-            Hash::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
-            Hash::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
-            Hash::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
-        };
-        Ok(key.verify(scheme, &hashed, signature).is_ok())
+    /// Verifies `signature` over `message` with `algorithm`: `Ok(false)` when it does not
+    /// verify, an error when this certificate's key cannot be used for it at all.
+    pub fn verify(
+        &self,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, CertError> {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        let hashed = algorithm.hash.digest(message);
+        match (&self.public_key, algorithm.key) {
+            (PublicKey::Rsa(key), KeyKind::Rsa) => {
+                let scheme = match algorithm.hash {
+                    Hash::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
+                    Hash::Sha256 => rsa::Pkcs1v15Sign::new::<sha2::Sha256>(),
+                    Hash::Sha384 => rsa::Pkcs1v15Sign::new::<sha2::Sha384>(),
+                    Hash::Sha512 => rsa::Pkcs1v15Sign::new::<sha2::Sha512>(),
+                };
+                Ok(key.verify(scheme, &hashed, signature).is_ok())
+            }
+            // r||s, each as long as the curve's order (RFC 4050 section 3.3, RFC 6931 2.3.6).
+            (PublicKey::P256(key), KeyKind::Ecdsa) => Ok(signature.len() == 64
+                && p256::ecdsa::Signature::from_slice(signature)
+                    .is_ok_and(|s| key.verify_prehash(&hashed, &s).is_ok())),
+            (PublicKey::P384(key), KeyKind::Ecdsa) => Ok(signature.len() == 96
+                && p384::ecdsa::Signature::from_slice(signature)
+                    .is_ok_and(|s| key.verify_prehash(&hashed, &s).is_ok())),
+            (PublicKey::WeakRsa(bits), KeyKind::Rsa) => {
+                Err(CertError::WeakKey(format!("RSA {bits} bits")))
+            }
+            _ => Err(CertError::WrongKeyType(self.key.clone())),
+        }
     }
 
     /// One line for people: subject, fingerprint, validity.

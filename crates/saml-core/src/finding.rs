@@ -48,6 +48,8 @@ pub enum Area {
     AwsAttributes,
     ConnectRelayState,
     AwsAccount,
+    /// IAM Identity Center as the service provider (offline and online).
+    IdentityCenter,
 }
 
 /// What the catalogue knows about a code.
@@ -146,6 +148,22 @@ codes! {
     FederationTokenWrongInstance => "federation_token_wrong_instance",
     SessionDurationExceedsRoleMax => "session_duration_exceeds_role_max",
     CheckSkipped => "check_skipped",
+    IamProviderMetadataDiffers => "iam_provider_metadata_differs",
+    IdcPostedToIamEndpoint => "idc_posted_to_iam_endpoint",
+    IdcAcsMalformed => "idc_acs_malformed",
+    IdcAudienceMalformed => "idc_audience_malformed",
+    IdcNameIdFormat => "idc_nameid_format",
+    IdcNameIdNotEmail => "idc_nameid_not_email",
+    IdcAssertionEncrypted => "idc_assertion_encrypted",
+    IdcMultipleAssertions => "idc_multiple_assertions",
+    IdcAccessControlAttributeInvalid => "idc_access_control_attribute_invalid",
+    IdcErrorPage => "idc_error_page",
+    IdcInstanceNotFound => "idc_instance_not_found",
+    IdcUserNotFound => "idc_user_not_found",
+    IdcUserCaseMismatch => "idc_user_case_mismatch",
+    IdcUserDisabled => "idc_user_disabled",
+    IdcNoAccountAssignment => "idc_no_account_assignment",
+    IdcPermissionSetSession => "idc_permission_set_session",
 }
 
 impl fmt::Display for Code {

@@ -97,11 +97,18 @@ pub struct Facts {
     pub encoded_chars: Option<usize>,
     /// What signature verification found, in one line.
     pub signature: Option<String>,
+    /// Set when the response signs in to IAM Identity Center rather than through IAM federation.
+    pub identity_center: Option<rules::identity_center::IdentityCenterFacts>,
 }
 
 impl Facts {
-    fn of(response: &Response) -> Self {
-        let first = response.assertions.first();
+    /// The facts of `response`, read from its Assertion at position `read` (the one a verified
+    /// signature covers, when there is one).
+    fn of(response: &Response, read: usize) -> Self {
+        let first = response
+            .assertions
+            .get(read)
+            .or_else(|| response.assertions.first());
         let attr = |name: &str| first.and_then(|a| a.attribute_values(name));
         let bearer = first.and_then(|a| a.subject.as_ref()).and_then(|s| {
             s.confirmations
@@ -305,8 +312,8 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
         findings: Vec::new(),
         message: None,
     };
-    let root = match crate::xml::parse(xml, crate::xml::Limits::default()) {
-        Ok(root) => root,
+    let document = match crate::xml::parse_document(xml, crate::xml::Limits::default()) {
+        Ok(document) => document,
         Err(e) => {
             report
                 .findings
@@ -314,7 +321,8 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
             return report;
         }
     };
-    match model::from_root(&root) {
+    let root = &document.root;
+    match model::from_root(root) {
         Message::Other { element, namespace } => {
             let what = match namespace.as_deref() {
                 Some(model::NS_PROTOCOL) => format!("a SAML {element}"),
@@ -331,14 +339,23 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
             report.message = Some(Message::Other { element, namespace });
         }
         Message::Response(response) => {
-            report.facts = Facts::of(&response);
-            report.findings = rules::check_response(&response, &as_of);
-            report
-                .findings
-                .extend(signature_findings(&root, ctx, &mut report.facts));
-            report
-                .findings
-                .extend(rules::check_relay_state(&ctx.relay_state));
+            let signatures = signature_verdict(&document, ctx);
+            report.facts = Facts::of(&response, signatures.read_assertion);
+            report.findings = rules::check_response_for_target(&response, &as_of);
+            report.facts.signature = signatures.summary;
+            if let Some((response_signed, assertion_signed)) = signatures.signed {
+                report.facts.response_signed = response_signed;
+                report.facts.assertion_signed = assertion_signed;
+            }
+            report.findings.extend(signatures.findings);
+            report.facts.identity_center = rules::identity_center::detect(&response);
+            // The relay-state rules are Amazon Connect's through IAM federation; an Identity
+            // Center sign-in lands in the access portal or the application it names.
+            if report.facts.identity_center.is_none() {
+                report
+                    .findings
+                    .extend(rules::check_relay_state(&ctx.relay_state));
+            }
             if let RelayStateInput::Present(url) = &ctx.relay_state {
                 report.facts.relay_state = Some(url.clone());
                 report.facts.connect = ConnectRelayState::parse(url).ok();
@@ -350,21 +367,41 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
     report
 }
 
+/// What signature verification tells the report.
+struct SignatureVerdict {
+    findings: Vec<Finding>,
+    summary: Option<String>,
+    /// The Assertion the facts are read from.
+    read_assertion: usize,
+    /// Whether the Response, and the Assertion read, are covered by a verified signature
+    /// (`None` when signatures were not verified at all).
+    signed: Option<(bool, bool)>,
+}
+
 #[cfg(feature = "signatures")]
-fn signature_findings(
-    root: &crate::xml::Element,
-    ctx: &Context,
-    facts: &mut Facts,
-) -> Vec<Finding> {
-    let (findings, summary) = crate::dsig::check(root, ctx.metadata, &ctx.as_of);
-    facts.signature = summary;
-    findings
+fn signature_verdict(document: &crate::xml::Document, ctx: &Context) -> SignatureVerdict {
+    let v = crate::dsig::check_document(crate::dsig::Doc::of(document), ctx.metadata, &ctx.as_of);
+    let read = v.read_assertion();
+    SignatureVerdict {
+        signed: Some((
+            v.response_verified,
+            v.assertions_verified.get(read).copied().unwrap_or(false),
+        )),
+        read_assertion: read,
+        findings: v.findings,
+        summary: v.summary,
+    }
 }
 
 #[cfg(not(feature = "signatures"))]
-fn signature_findings(_: &crate::xml::Element, _: &Context, _: &mut Facts) -> Vec<Finding> {
-    vec![Finding::skipped(
-        "signature verification",
-        "saml-core was built without its `signatures` feature",
-    )]
+fn signature_verdict(_: &crate::xml::Document, _: &Context) -> SignatureVerdict {
+    SignatureVerdict {
+        findings: vec![Finding::skipped(
+            "signature verification",
+            "saml-core was built without its `signatures` feature",
+        )],
+        summary: None,
+        read_assertion: 0,
+        signed: Some((false, false)),
+    }
 }

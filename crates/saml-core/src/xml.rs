@@ -8,8 +8,6 @@
 use std::fmt::Write as _;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
 
 /// Limits applied while parsing. The defaults are far above any real SAML message.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +15,10 @@ pub struct Limits {
     pub max_depth: usize,
     pub max_elements: usize,
     pub max_attributes_per_element: usize,
+    /// Namespace declarations on one element.
+    pub max_namespaces_per_element: usize,
+    /// The whole document, in bytes.
+    pub max_input_bytes: usize,
 }
 
 impl Default for Limits {
@@ -25,6 +27,8 @@ impl Default for Limits {
             max_depth: 64,
             max_elements: 50_000,
             max_attributes_per_element: 256,
+            max_namespaces_per_element: 64,
+            max_input_bytes: 16 * 1024 * 1024,
         }
     }
 }
@@ -42,6 +46,10 @@ pub enum XmlError {
     TooManyElements { limit: usize },
     #[error("an element has more than {limit} attributes")]
     TooManyAttributes { limit: usize },
+    #[error("an element declares more than {limit} namespaces")]
+    TooManyNamespaces { limit: usize },
+    #[error("the XML is larger than {limit} bytes")]
+    TooLarge { limit: usize },
     #[error("the XML has no root element")]
     NoRoot,
     #[error("the XML has content after its root element")]
@@ -62,6 +70,11 @@ pub enum Node {
     Element(Element),
     Text(String),
     Comment(String),
+    /// `<?target data?>`; `data` without the white space after the target.
+    ProcessingInstruction {
+        target: String,
+        data: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,6 +185,12 @@ impl Element {
                     Node::Comment(c) => {
                         let _ = writeln!(out, "{indent}  <!--{c}-->");
                     }
+                    Node::ProcessingInstruction { target, data } if data.is_empty() => {
+                        let _ = writeln!(out, "{indent}  <?{target}?>");
+                    }
+                    Node::ProcessingInstruction { target, data } => {
+                        let _ = writeln!(out, "{indent}  <?{target} {data}?>");
+                    }
                 }
             }
             let _ = writeln!(out, "{indent}</{}>", self.name);
@@ -194,26 +213,94 @@ fn escape(s: &str, attribute: bool) -> String {
     out
 }
 
+/// The XML namespace, bound to the `xml` prefix by definition.
+pub const NS_XML: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// A parsed document: its root element and the processing instructions around it (comments
+/// outside the root are dropped: no canonicalization of a SAML reference includes them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Processing instructions before the root element, in order.
+    pub before_root: Vec<Node>,
+    pub root: Element,
+    /// Processing instructions after the root element, in order.
+    pub after_root: Vec<Node>,
+}
+
 /// Parses a whole document into its root element.
 pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
-    let mut reader = NsReader::from_str(xml);
+    parse_document(xml, limits).map(|d| d.root)
+}
+
+/// Namespace bindings in scope while parsing: a stack of URIs per prefix ("" for the default,
+/// an empty URI for an undeclared default), so resolving a name is one hash lookup however many
+/// declarations are in scope.
+#[derive(Default)]
+struct Bindings {
+    by_prefix: std::collections::HashMap<String, Vec<String>>,
+    /// For each open element, the prefixes it declared (popped when it closes).
+    frames: Vec<Vec<String>>,
+}
+
+impl Bindings {
+    fn open(&mut self, decls: &[(String, String)]) {
+        let mut frame = Vec::with_capacity(decls.len());
+        for (p, u) in decls {
+            self.by_prefix.entry(p.clone()).or_default().push(u.clone());
+            frame.push(p.clone());
+        }
+        self.frames.push(frame);
+    }
+
+    fn close(&mut self) {
+        for p in self.frames.pop().unwrap_or_default() {
+            if let Some(stack) = self.by_prefix.get_mut(&p) {
+                stack.pop();
+            }
+        }
+    }
+
+    /// The namespace of a prefix ("" for unprefixed element names).
+    fn resolve(&self, prefix: &str) -> Result<Option<String>, String> {
+        if prefix == "xml" {
+            return Ok(Some(NS_XML.to_owned()));
+        }
+        match self.by_prefix.get(prefix).and_then(|s| s.last()) {
+            Some(u) if u.is_empty() => Ok(None),
+            Some(u) => Ok(Some(u.clone())),
+            None if prefix.is_empty() => Ok(None),
+            None => Err(format!("the prefix `{prefix}` is not declared")),
+        }
+    }
+}
+
+/// Parses a whole document.
+pub fn parse_document(xml: &str, limits: Limits) -> Result<Document, XmlError> {
+    if xml.len() > limits.max_input_bytes {
+        return Err(XmlError::TooLarge {
+            limit: limits.max_input_bytes,
+        });
+    }
+    let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
     reader.config_mut().check_comments = true;
     let mut stack: Vec<Element> = Vec::new();
+    let mut bindings = Bindings::default();
     let mut root: Option<Element> = None;
+    let mut before_root = Vec::new();
+    let mut after_root = Vec::new();
     let mut elements = 0usize;
-    let syntax = |reader: &NsReader<&[u8]>, e: &dyn std::fmt::Display| XmlError::Syntax {
+    let syntax = |reader: &quick_xml::Reader<&[u8]>, e: &dyn std::fmt::Display| XmlError::Syntax {
         position: reader.error_position(),
         message: e.to_string(),
     };
     loop {
-        let (namespace, event) = match reader.read_resolved_event() {
-            Ok((resolved, event)) => (namespace_of(&resolved), event),
+        let event = match reader.read_event() {
+            Ok(event) => event,
             Err(e) => return Err(syntax(&reader, &e)),
         };
         match event {
-            Event::Start(start) | Event::Empty(start) if root.is_some() => {
-                let _ = start;
+            Event::Start(_) | Event::Empty(_) if root.is_some() => {
                 return Err(XmlError::TrailingContent);
             }
             Event::Start(ref start) | Event::Empty(ref start) => {
@@ -228,7 +315,7 @@ pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
                         limit: limits.max_depth,
                     });
                 }
-                let element = element(&reader, namespace, start, limits).map_err(|e| match e {
+                let element = element(&mut bindings, start, limits).map_err(|e| match e {
                     ElementError::Limit(e) => e,
                     ElementError::Syntax(m) => XmlError::Syntax {
                         position: reader.buffer_position(),
@@ -236,6 +323,7 @@ pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
                     },
                 })?;
                 if matches!(event, Event::Empty(_)) {
+                    bindings.close();
                     close(element, &mut stack, &mut root);
                 } else {
                     stack.push(element);
@@ -246,6 +334,7 @@ pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
                     position: reader.buffer_position(),
                     message: "closing tag without an opening one".into(),
                 })?;
+                bindings.close();
                 close(element, &mut stack, &mut root);
             }
             Event::Text(text) => {
@@ -266,7 +355,7 @@ pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
                 }
             }
             Event::CData(data) => {
-                let text = String::from_utf8_lossy(&data.into_inner()).into_owned();
+                let text = normalize_line_ends(&data.into_inner());
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Text(text)),
                     None => return Err(XmlError::TrailingContent),
@@ -274,13 +363,38 @@ pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
             }
             Event::Comment(comment) => {
                 if let Some(parent) = stack.last_mut() {
-                    parent.children.push(Node::Comment(
-                        String::from_utf8_lossy(&comment).into_owned(),
-                    ));
+                    parent
+                        .children
+                        .push(Node::Comment(normalize_line_ends(&comment)));
+                }
+            }
+            Event::PI(pi) => {
+                let target = String::from_utf8_lossy(pi.target()).into_owned();
+                if !is_xml_name(&target) || target.eq_ignore_ascii_case("xml") {
+                    return Err(XmlError::Syntax {
+                        position: reader.buffer_position(),
+                        message: format!("`<?{target}` is not a valid processing instruction"),
+                    });
+                }
+                // The data starts after the white space that follows the target.
+                let data = normalize_line_ends(pi.content());
+                let data = data.trim_start_matches([' ', '\t', '\n', '\r']).to_owned();
+                let node = Node::ProcessingInstruction { target, data };
+                match (stack.last_mut(), &root) {
+                    (Some(parent), _) => parent.children.push(node),
+                    (None, None) => before_root.push(node),
+                    (None, Some(_)) => after_root.push(node),
                 }
             }
             Event::DocType(_) => return Err(XmlError::DocType),
-            Event::Decl(_) | Event::PI(_) => {}
+            Event::Decl(_) if root.is_some() || !stack.is_empty() || !before_root.is_empty() => {
+                return Err(XmlError::Syntax {
+                    position: reader.buffer_position(),
+                    message: "an XML declaration where only the document's start may have one"
+                        .into(),
+                })
+            }
+            Event::Decl(_) => {}
             Event::Eof => break,
         }
     }
@@ -290,7 +404,12 @@ pub fn parse(xml: &str, limits: Limits) -> Result<Element, XmlError> {
             message: format!("the document ends before </{}>", open.name),
         });
     }
-    root.ok_or(XmlError::NoRoot)
+    let root = root.ok_or(XmlError::NoRoot)?;
+    Ok(Document {
+        before_root,
+        root,
+        after_root,
+    })
 }
 
 /// XML 1.0 Name (approximated on the ASCII range, which is where it matters here): a letter, `_`
@@ -305,6 +424,16 @@ fn is_xml_name(name: &str) -> bool {
         && chars.all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':') || !c.is_ascii()
         })
+}
+
+/// A qualified name split as Namespaces in XML 1.0 requires: at most one colon, with a
+/// non-empty prefix and local part around it.
+fn split_qname(name: &str) -> Result<(&str, &str), String> {
+    match name.split_once(':') {
+        None => Ok(("", name)),
+        Some((p, l)) if !p.is_empty() && !l.is_empty() && !l.contains(':') => Ok((p, l)),
+        Some(_) => Err(format!("`{name}` is not a valid qualified name")),
+    }
 }
 
 fn normalize_line_ends(raw: &[u8]) -> String {
@@ -327,9 +456,10 @@ enum ElementError {
     Syntax(String),
 }
 
+/// Reads a start tag, opening its namespace declarations in `bindings` (the caller closes
+/// them when the element ends).
 fn element(
-    reader: &NsReader<&[u8]>,
-    namespace: Result<Option<String>, String>,
+    bindings: &mut Bindings,
     start: &BytesStart,
     limits: Limits,
 ) -> Result<Element, ElementError> {
@@ -339,10 +469,8 @@ fn element(
             "`<{name}` is not a valid element name"
         )));
     }
-    let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-    let namespace = namespace.map_err(ElementError::Syntax)?;
-    let mut namespace_decls = Vec::new();
-    let mut attributes = Vec::new();
+    let mut namespace_decls: Vec<(String, String)> = Vec::new();
+    let mut raw_attributes: Vec<(String, String)> = Vec::new();
     for (count, attr) in start.attributes().enumerate() {
         if count >= limits.max_attributes_per_element {
             return Err(ElementError::Limit(XmlError::TooManyAttributes {
@@ -365,47 +493,80 @@ fn element(
         let value = quick_xml::escape::unescape(&raw)
             .map_err(|e| ElementError::Syntax(e.to_string()))?
             .into_owned();
-        let key = attr.key.as_ref();
-        if !is_xml_name(&String::from_utf8_lossy(key)) {
+        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        if !is_xml_name(&key) {
             return Err(ElementError::Syntax(format!(
-                "`{}` is not a valid attribute name",
-                String::from_utf8_lossy(key)
+                "`{key}` is not a valid attribute name"
             )));
         }
-        if key == b"xmlns" {
+        if key == "xmlns" {
             namespace_decls.push((String::new(), value));
-            continue;
+        } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+            let bad = prefix == "xmlns"
+                || prefix.contains(':')
+                || value.is_empty()
+                || (prefix == "xml") != (value == NS_XML);
+            if bad {
+                return Err(ElementError::Syntax(format!(
+                    "`{key}=\"{value}\"` is not an allowed namespace declaration"
+                )));
+            }
+            namespace_decls.push((prefix.to_owned(), value));
+        } else {
+            raw_attributes.push((key, value));
         }
-        if let Some(prefix) = key.strip_prefix(b"xmlns:") {
-            namespace_decls.push((String::from_utf8_lossy(prefix).into_owned(), value));
-            continue;
+        if namespace_decls.len() > limits.max_namespaces_per_element {
+            return Err(ElementError::Limit(XmlError::TooManyNamespaces {
+                limit: limits.max_namespaces_per_element,
+            }));
         }
-        let (resolved, attr_local) = reader.resolve_attribute(attr.key);
-        attributes.push(Attribute {
-            name: String::from_utf8_lossy(key).into_owned(),
-            namespace: namespace_of(&resolved).map_err(ElementError::Syntax)?,
-            local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
-            value,
-        });
     }
-    Ok(Element {
-        name,
-        namespace,
-        local,
-        namespace_decls,
-        attributes,
-        children: Vec::new(),
-    })
-}
-
-fn namespace_of(resolved: &ResolveResult) -> Result<Option<String>, String> {
+    bindings.open(&namespace_decls);
+    let resolved = (|| {
+        let (prefix, local) = split_qname(&name)?;
+        let namespace = bindings.resolve(prefix)?;
+        let mut attributes = Vec::with_capacity(raw_attributes.len());
+        for (key, value) in raw_attributes {
+            let (prefix, local) = split_qname(&key)?;
+            let namespace = if prefix.is_empty() {
+                None
+            } else {
+                bindings.resolve(prefix)?
+            };
+            let local = local.to_owned();
+            attributes.push(Attribute {
+                name: key,
+                namespace,
+                local,
+                value,
+            });
+        }
+        if attributes.len() > 1 {
+            let mut seen = std::collections::HashSet::new();
+            for a in &attributes {
+                if !seen.insert((a.namespace.as_deref(), a.local.as_str())) {
+                    return Err(format!(
+                        "the attribute `{}` is given twice (by namespace and name)",
+                        a.name
+                    ));
+                }
+            }
+        }
+        Ok((local.to_owned(), namespace, attributes))
+    })();
     match resolved {
-        ResolveResult::Bound(ns) => Ok(Some(String::from_utf8_lossy(ns.as_ref()).into_owned())),
-        ResolveResult::Unbound => Ok(None),
-        ResolveResult::Unknown(prefix) => Err(format!(
-            "the prefix `{}` is not declared",
-            String::from_utf8_lossy(prefix)
-        )),
+        Ok((local, namespace, attributes)) => Ok(Element {
+            name,
+            namespace,
+            local,
+            namespace_decls,
+            attributes,
+            children: Vec::new(),
+        }),
+        Err(m) => {
+            bindings.close();
+            Err(ElementError::Syntax(m))
+        }
     }
 }
 
@@ -507,5 +668,49 @@ mod tests {
             pretty,
             "<p:r xmlns:p=\"urn:p\" ID=\"&quot;1\">\n  <p:a>x &amp; y</p:a>\n  <p:b>\n    <p:c/>\n  </p:b>\n</p:r>\n"
         );
+    }
+
+    #[test]
+    fn keeps_processing_instructions_where_they_are() {
+        let doc = parse_document("<?a x?><r><?b  y z?></r><?c?>", Limits::default()).unwrap();
+        let pi = |t: &str, d: &str| Node::ProcessingInstruction {
+            target: t.into(),
+            data: d.into(),
+        };
+        assert_eq!(doc.before_root, [pi("a", "x")]);
+        assert_eq!(doc.root.children, [pi("b", "y z")]);
+        assert_eq!(doc.after_root, [pi("c", "")]);
+        assert!(parse("<r><?xml x?></r>", Limits::default()).is_err());
+    }
+
+    #[test]
+    fn namespace_lookups_and_declarations_are_bounded() {
+        let decls: String = (0..65)
+            .map(|i| format!(" xmlns:p{i}=\"urn:{i}\""))
+            .collect();
+        assert_eq!(
+            parse(&format!("<r{decls}/>"), Limits::default()).unwrap_err(),
+            XmlError::TooManyNamespaces { limit: 64 }
+        );
+        let limits = Limits {
+            max_input_bytes: 10,
+            ..Limits::default()
+        };
+        assert_eq!(
+            parse("<r>01234567890</r>", limits).unwrap_err(),
+            XmlError::TooLarge { limit: 10 }
+        );
+        // Namespace well-formedness: no undeclaring a prefix, no rebinding xml, no a:b:c.
+        for doc in [
+            r#"<r xmlns:p=""/>"#,
+            r#"<r xmlns:xml="urn:x"/>"#,
+            r#"<a:b:c xmlns:a="urn:a"/>"#,
+            r#"<r xmlns:a="urn:x" xmlns:b="urn:x" a:k="1" b:k="2"/>"#,
+        ] {
+            assert!(parse(doc, Limits::default()).is_err(), "{doc}");
+        }
+        // A default namespace undeclared below.
+        let root = parse(r#"<r xmlns="urn:d"><s xmlns=""/></r>"#, Limits::default()).unwrap();
+        assert_eq!(root.elements().next().unwrap().namespace, None);
     }
 }

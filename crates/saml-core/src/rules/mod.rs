@@ -9,6 +9,8 @@ use crate::finding::{Code, Finding};
 use crate::model::{Assertion, Response, CM_BEARER};
 use crate::time::{human_duration, AsOf, Timestamp};
 
+pub mod identity_center;
+
 pub const ATTR_ROLE: &str = "https://aws.amazon.com/SAML/Attributes/Role";
 pub const ATTR_ROLE_CN: &str = "http://www.amazonaws.cn/SAML/Attributes/Role";
 pub const ATTR_ROLE_SESSION_NAME: &str = "https://aws.amazon.com/SAML/Attributes/RoleSessionName";
@@ -106,11 +108,15 @@ pub fn check_response(response: &Response, as_of: &AsOf) -> Vec<Finding> {
         }
     }
     let assertion_signed = response.assertions.iter().any(|a| a.signature.is_some());
-    if response.signature.is_none() && !assertion_signed && response.encrypted_assertions == 0 {
-        findings.push(Finding::new(
-            Code::SignatureMissing,
-            "neither /Response nor /Response/Assertion holds a ds:Signature",
-        ));
+    // An EncryptedAssertion does not excuse an unsigned Response: what is inside cannot be
+    // checked offline, and nothing a report shows would be covered by a signature.
+    if response.signature.is_none() && !assertion_signed {
+        let detail = if response.encrypted_assertions > 0 {
+            "neither /Response nor a plaintext /Response/Assertion holds a ds:Signature; a signature inside the EncryptedAssertion cannot be checked offline, and the Response itself is unsigned"
+        } else {
+            "neither /Response nor /Response/Assertion holds a ds:Signature"
+        };
+        findings.push(Finding::new(Code::SignatureMissing, detail));
     }
     let signatures = response
         .signature
@@ -669,6 +675,16 @@ pub fn is_aws_audience(audience: &str) -> bool {
     }
     let without_fragment = audience.split('#').next().unwrap_or(audience);
     is_aws_signin_endpoint(without_fragment)
+}
+
+/// Runs the rules of the service the response signs in to: IAM Identity Center's (in
+/// [`identity_center`]) for a response addressed to it, IAM federation's otherwise.
+pub fn check_response_for_target(response: &Response, as_of: &AsOf) -> Vec<Finding> {
+    let findings = check_response(response, as_of);
+    match identity_center::detect(response) {
+        Some(_) => identity_center::check_response(response, findings),
+        None => findings,
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use saml_core::{AsOf, AsOfSource, RelayStateInput, Timestamp};
 use crate::input::{self, Kind, Source};
 use crate::render::{self, Diagnosis, MessageReport};
 use crate::style::Style;
+use crate::timings::{self, Phase};
 use crate::{ColorChoice, Failure, Format};
 
 #[derive(Args)]
@@ -39,6 +40,8 @@ pub struct DiagnoseArgs {
     color: ColorChoice,
     #[command(flatten)]
     aws: crate::aws::AwsArgs,
+    #[command(flatten)]
+    timing: crate::timings::TimingArgs,
 }
 
 /// How `diagnose` prints its report.
@@ -70,6 +73,8 @@ pub struct ExtractArgs {
     /// Print the decoded XML of each message
     #[arg(long)]
     raw: bool,
+    #[command(flatten)]
+    timing: crate::timings::TimingArgs,
 }
 
 pub fn now() -> Timestamp {
@@ -94,6 +99,7 @@ fn as_of(at: Option<&str>) -> Result<AsOf, Failure> {
 }
 
 pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
+    let started = std::time::Instant::now();
     let source = Source::from_arg(args.file.as_deref());
     let mut reader = source.open()?;
     let given_at = args.at.as_deref().map(|at| as_of(Some(at))).transpose()?;
@@ -112,7 +118,10 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
             (findings, messages)
         }
         Kind::Saml => {
-            let bytes = input::read_bounded(&mut *reader, MAX_INPUT_BYTES)?;
+            let bytes = timings::time(Phase::Reading, || {
+                input::read_bounded(&mut *reader, MAX_INPUT_BYTES)
+            })?;
+            timings::read_bytes(bytes.len() as u64);
             let relay = match args.relay_state {
                 Some(url) => RelayStateInput::Present(url),
                 None => RelayStateInput::Unknown,
@@ -126,11 +135,11 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
                 relay_state: relay,
                 metadata: metadata.as_ref(),
             };
-            let decoded = decode::decode(&bytes).ok();
-            let mut report = match &decoded {
+            let decoded = timings::time(Phase::Decoding, || decode::decode(&bytes).ok());
+            let mut report = timings::time(Phase::Verification, || match &decoded {
                 Some(d) => saml_core::diagnose_decoded_in(d, &ctx),
                 None => saml_core::diagnose_in(&bytes, &ctx),
-            };
+            });
             add_account_skips(&mut report);
             let rerun = decoded.map(|decoded| crate::aws::Rerun {
                 relay_state: ctx.relay_state.clone(),
@@ -148,7 +157,9 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
         }
     };
     if args.aws.aws {
-        crate::aws::check(&args.aws, &mut messages, metadata.as_ref())?;
+        timings::time(Phase::AccountChecks, || {
+            crate::aws::check(&args.aws, &mut messages, metadata.as_ref())
+        })?;
     }
     let diagnosis = Diagnosis::new(source.label(), capture_findings, messages);
     let report = match args.format {
@@ -167,6 +178,7 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
         Some(path) => write_whole(path, report.as_bytes())?,
         None => crate::out!("{report}"),
     }
+    timings::report(args.timing.timings, started);
     Ok(diagnosis.exit_code())
 }
 
@@ -357,9 +369,12 @@ fn is_saml(root: &saml_core::xml::Element) -> bool {
 }
 
 pub fn extract(args: ExtractArgs) -> Result<u8, Failure> {
+    let started = std::time::Instant::now();
     let source = Source::from_arg(args.file.as_deref());
     let reader = source.open()?;
-    crate::har_input::extract(&source, reader, args.format, args.raw)
+    let status = crate::har_input::extract(&source, reader, args.format, args.raw)?;
+    timings::report(args.timing.timings, started);
+    Ok(status)
 }
 
 /// What `redact` does with the SAMLResponse.

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::html::{CaptureSteps, MessageSightings};
 use crate::input::Source;
 use crate::render::MessageReport;
+use crate::timings::{self, Phase};
 use crate::{Failure, Format};
 
 /// Draws progress on stderr while a large file is read, only when stderr is a terminal.
@@ -72,8 +73,17 @@ impl Progress {
 /// Scans the capture; a file that is not a HAR becomes the `har_unreadable` finding.
 fn scan(source: &Source, reader: Box<dyn BufRead>) -> Result<Result<Capture, Finding>, Failure> {
     let mut progress = Progress::new(source);
+    let started = Instant::now();
     let result = har::scan(reader, |bytes| progress.update(bytes));
+    let spent = started.elapsed();
     progress.finish();
+    if let Ok(capture) = &result {
+        timings::add(Phase::Reading, spent.saturating_sub(capture.decode_time));
+        timings::add(Phase::Decoding, capture.decode_time);
+        timings::read_bytes(capture.bytes);
+    } else {
+        timings::add(Phase::Reading, spent);
+    }
     match result {
         Ok(capture) => Ok(Ok(capture)),
         Err(ScanError::NotHar(why)) => Ok(Err(Finding::new(
@@ -138,7 +148,7 @@ pub fn diagnose(
             decoded: d.clone(),
             relay_state: relay.clone(),
         });
-        let mut report = match &message.decoded {
+        let mut report = timings::time(Phase::Verification, || match &message.decoded {
             Ok(decoded) => saml_core::diagnose_decoded_in(
                 decoded,
                 &saml_core::Context {
@@ -154,7 +164,7 @@ pub fn diagnose(
                 findings: vec![Finding::new(e.code(), e.to_string())],
                 message: None,
             },
-        };
+        });
         // Where the browser posted it (or the IdP's auto-post form would have).
         let posted_to = match key.kind {
             har::LocationKind::FormPost => Some(key.url.as_str()),

@@ -110,6 +110,7 @@ mod render;
 mod sessions;
 mod setup;
 mod style;
+mod timings;
 
 fn man_page() -> Result<u8, Failure> {
     let mut out = Vec::new();

@@ -16,15 +16,39 @@ use crate::account::{
 /// Loads the AWS configuration the way the AWS CLI does: `--profile` when given, the region
 /// from `region`, else the standard chain (AWS_REGION, the profile, IMDS), else `fallback`.
 pub async fn load_config(profile: Option<&str>, region: Option<&str>, fallback: &str) -> SdkConfig {
+    use aws_config::environment::EnvironmentVariableRegionProvider;
+    use aws_config::imds::region::ImdsRegionProvider;
     use aws_config::meta::region::RegionProviderChain;
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    use aws_config::profile::ProfileFileRegionProvider;
+    use aws_config::provider_config::ProviderConfig;
+    let http = https_client();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http.clone());
+    let mut profile_region = ProfileFileRegionProvider::builder();
     if let Some(p) = profile {
         loader = loader.profile_name(p);
+        profile_region = profile_region.profile_name(p);
     }
+    // The SDK's default region chain (environment, profile, instance metadata), spelled out so
+    // that its instance-metadata client gets our HTTPS client: built by the SDK it would have none.
+    let imds = ImdsRegionProvider::builder()
+        .configure(&ProviderConfig::default().with_http_client(http))
+        .build();
     let chain = RegionProviderChain::first_try(region.map(|r| SdkRegion::new(r.to_owned())))
-        .or_default_provider()
+        .or_else(EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
+        .or_else(imds)
         .or_else(SdkRegion::new(fallback.to_owned()));
     loader.region(chain).load().await
+}
+
+/// The HTTPS client every SDK client here uses: rustls with ring, server certificates verified
+/// against the system's trust store. (The SDK's `default-https-client` is the same on aws-lc-rs,
+/// which takes minutes longer to build; clients made from the loaded `SdkConfig` inherit this.)
+pub fn https_client() -> aws_sdk_iam::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }
 
 /// Checks that credentials can be had at all, so that "no credentials" is one clear line.

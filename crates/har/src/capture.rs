@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::time::{Duration, Instant};
 
 use saml_core::decode::{self, DecodeError, Decoded, MessageField};
 // IAM federation's endpoints and IAM Identity Center's ACS URLs: both take a SAMLResponse.
@@ -119,6 +120,9 @@ pub struct Capture {
     pub steps: crate::steps::Steps,
     /// IAM Identity Center error pages among the responses.
     pub idc_error_pages: Vec<crate::idc_pages::Seen>,
+    /// Time spent decoding the messages found (part of the scan), for `--timings`.
+    #[serde(skip)]
+    pub decode_time: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -212,7 +216,9 @@ fn absorb(
             capture.dropped_responses += usize::from(found.field == MessageField::SamlResponse);
             continue;
         }
+        let decode_started = Instant::now();
         let decoded = decode::decode(&found.value);
+        capture.decode_time += decode_started.elapsed();
         // The same message as posted and as it sat in the IdP's form differs in encoding only.
         let key = match &decoded {
             Ok(d) => d.xml.as_bytes().to_vec(),

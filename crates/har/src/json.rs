@@ -8,6 +8,10 @@
 
 use std::io::{self, Read};
 
+mod block;
+
+use block::BLOCK;
+
 const BUFFER: usize = 256 * 1024;
 
 /// Why reading stopped.
@@ -300,25 +304,58 @@ impl<R: Read> Reader<R> {
         Ok(v)
     }
 
-    /// Skips the rest of a string whose opening quote was consumed.
+    /// Skips the rest of a string whose opening quote was consumed. Runs of plain text (a
+    /// base64 image) are crossed with `memchr2`; where quotes or backslashes are dense (escaped
+    /// script and JSON) whole blocks are classified at once instead of stopping at each one.
     fn skip_string_rest(&mut self) -> Result<()> {
+        let mut pending = false; // the next byte is escaped
         loop {
             if !self.fill()? {
                 return Err(JsonError::Eof);
             }
-            let chunk = &self.buf[self.pos..self.end];
-            match memchr::memchr2(b'"', b'\\', chunk) {
-                None => self.pos = self.end,
-                Some(i) => {
-                    let quote = chunk[i] == b'"';
-                    self.pos += i + 1;
-                    if quote {
+            if !pending {
+                match memchr::memchr2(b'"', b'\\', &self.buf[self.pos..self.end]) {
+                    None => {
+                        self.pos = self.end;
+                        continue;
+                    }
+                    Some(i) => self.pos += i,
+                }
+            }
+            while self.end - self.pos >= BLOCK {
+                let (quote, backslash) = block::string_classes(self.block());
+                let live = quote & !block::escaped(backslash, &mut pending);
+                if live != 0 {
+                    self.pos += live.trailing_zeros() as usize + 1;
+                    return Ok(());
+                }
+                self.pos += BLOCK;
+                if quote | backslash == 0 && !pending {
+                    break; // plain text again: back to memchr2
+                }
+            }
+            if self.end - self.pos < BLOCK {
+                // The buffer's last bytes, one at a time.
+                while self.pos < self.end {
+                    let b = self.buf[self.pos];
+                    self.pos += 1;
+                    if pending {
+                        pending = false;
+                    } else if b == b'\\' {
+                        pending = true;
+                    } else if b == b'"' {
                         return Ok(());
                     }
-                    self.byte()?; // the escaped byte; \u's hex digits are plain bytes
                 }
             }
         }
+    }
+
+    /// The next [`BLOCK`] bytes; the caller checked they are in the buffer.
+    fn block(&self) -> &[u8; BLOCK] {
+        self.buf[self.pos..self.pos + BLOCK]
+            .try_into()
+            .expect("a whole block is buffered")
     }
 
     /// Skips one value of any kind.
@@ -329,20 +366,24 @@ impl<R: Read> Reader<R> {
                 self.skip_string_rest()
             }
             b'{' | b'[' => self.skip_container(),
-            _ => self.skip_scalar().map(|_| ()),
+            _ => self.scan_scalar(None),
         }
     }
 
     /// Reads a number, `true`, `false` or `null` as text (at most 64 bytes).
     pub fn scalar(&mut self) -> Result<String> {
-        self.skip_scalar()
+        let mut text = String::new();
+        self.scan_scalar(Some(&mut text))?;
+        Ok(text)
     }
 
-    fn skip_scalar(&mut self) -> Result<String> {
-        let mut text = String::new();
+    /// Checks a scalar's bytes and steps over it, keeping its text only when asked (skipped
+    /// numbers are most of a HAR's scalars: sizes, timings).
+    fn scan_scalar(&mut self, mut keep: Option<&mut String>) -> Result<()> {
+        let mut len = 0;
         loop {
             if !self.fill()? {
-                if text.is_empty() {
+                if len == 0 {
                     return Err(JsonError::Eof);
                 }
                 break;
@@ -351,48 +392,87 @@ impl<R: Read> Reader<R> {
             if matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
                 break;
             }
-            if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')) || text.len() > 64 {
+            if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')) || len > 64 {
                 return Err(self.syntax(format!("unexpected {}", describe(b))));
             }
-            text.push(b as char);
+            if let Some(text) = keep.as_deref_mut() {
+                text.push(b as char);
+            }
+            len += 1;
             self.pos += 1;
         }
-        if text.is_empty() {
+        if len == 0 {
             return Err(self.syntax("expected a value"));
         }
-        Ok(text)
+        Ok(())
     }
 
     /// Skips an object or array by bracket matching; strings are skipped whole so brackets
     /// inside them do not count. Validates nesting, not every token: a damaged interior is
-    /// noticed only if it breaks the brackets, which is all a skipped value needs.
+    /// noticed only if it breaks the brackets, which is all a skipped value needs. Works a block
+    /// at a time (see [`block`]), byte by byte only at the buffer's end.
     fn skip_container(&mut self) -> Result<()> {
         let mut stack: Vec<u8> = Vec::new();
+        let mut in_string = false;
+        let mut pending = false; // the next byte is escaped
         loop {
             if !self.fill()? {
                 return Err(JsonError::Eof);
             }
-            let chunk = &self.buf[self.pos..self.end];
-            let Some(i) = chunk.iter().position(|&b| STRUCTURAL[b as usize]) else {
-                self.pos = self.end;
-                continue;
-            };
-            let b = chunk[i];
-            self.pos += i + 1;
-            match b {
-                b'"' => self.skip_string_rest()?,
-                b'{' => stack.push(b'}'),
-                b'[' => stack.push(b']'),
-                close => {
-                    if stack.pop() != Some(close) {
-                        return Err(self.syntax(format!("unbalanced '{}'", close as char)));
+            while self.end - self.pos >= BLOCK {
+                let c = block::container_classes(self.block());
+                let escaped = block::escaped(c.backslash, &mut pending);
+                let quotes = c.quote & !escaped;
+                let strings = block::prefix_xor(quotes) ^ if in_string { !0 } else { 0 };
+                in_string = strings >> 63 == 1;
+                let mut brackets = (c.open | c.close) & !strings & !escaped;
+                while brackets != 0 {
+                    let i = brackets.trailing_zeros() as usize;
+                    brackets &= brackets - 1;
+                    if self.bracket(&mut stack, i)? {
+                        self.pos += i + 1;
+                        return Ok(());
                     }
-                    if stack.is_empty() {
+                }
+                self.pos += BLOCK;
+            }
+            while self.pos < self.end {
+                let b = self.buf[self.pos];
+                self.pos += 1;
+                if pending {
+                    pending = false;
+                } else if b == b'\\' {
+                    pending = true;
+                } else if b == b'"' {
+                    in_string = !in_string;
+                } else if !in_string && STRUCTURAL[b as usize] {
+                    // `bracket` reads at `pos + i` and, failing, leaves `pos` after the bracket.
+                    self.pos -= 1;
+                    let done = self.bracket(&mut stack, 0)?;
+                    self.pos += 1;
+                    if done {
                         return Ok(());
                     }
                 }
             }
         }
+    }
+
+    /// Applies the bracket at `self.pos + i` to the nesting stack; true when it closed the
+    /// outermost one.
+    fn bracket(&mut self, stack: &mut Vec<u8>, i: usize) -> Result<bool> {
+        match self.buf[self.pos + i] {
+            b'{' => stack.push(b'}'),
+            b'[' => stack.push(b']'),
+            close => {
+                if stack.pop() != Some(close) {
+                    self.pos += i + 1;
+                    return Err(self.syntax(format!("unbalanced '{}'", close as char)));
+                }
+                return Ok(stack.is_empty());
+            }
+        }
+        Ok(false)
     }
 }
 

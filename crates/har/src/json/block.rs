@@ -51,7 +51,7 @@ pub struct Classes {
 pub fn string_classes(block: &[u8; BLOCK]) -> (u64, u64) {
     let mut flags = [0u8; BLOCK];
     for (f, &b) in flags.iter_mut().zip(block) {
-        *f = u8::from(b == b'"') * QUOTE | u8::from(b == b'\\') * BACKSLASH;
+        *f = (u8::from(b == b'"') * QUOTE) | (u8::from(b == b'\\') * BACKSLASH);
     }
     (mask(&flags, 0), mask(&flags, 1))
 }
@@ -64,10 +64,10 @@ pub fn container_classes(block: &[u8; BLOCK]) -> Classes {
         // '[' is 0x5B and '{' 0x7B, ']' 0x5D and '}' 0x7D: they differ only in bit 0x20, and
         // no other byte ORed with 0x20 gives 0x7B or 0x7D.
         let folded = b | 0x20;
-        *f = u8::from(b == b'"') * QUOTE
-            | u8::from(b == b'\\') * BACKSLASH
-            | u8::from(folded == b'{') * OPEN
-            | u8::from(folded == b'}') * CLOSE;
+        *f = (u8::from(b == b'"') * QUOTE)
+            | (u8::from(b == b'\\') * BACKSLASH)
+            | (u8::from(folded == b'{') * OPEN)
+            | (u8::from(folded == b'}') * CLOSE);
     }
     Classes {
         quote: mask(&flags, 0),

@@ -13,6 +13,8 @@ pub mod policy;
 pub mod sdk;
 #[cfg(feature = "aws")]
 pub mod sdk_identity_center;
+#[cfg(feature = "aws")]
+mod sdk_organizations;
 pub mod setup;
 
 use saml_core::{Facts, Finding};

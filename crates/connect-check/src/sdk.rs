@@ -66,6 +66,9 @@ pub async fn check_credentials(config: &SdkConfig) -> Result<(), String> {
 pub struct SdkAccount {
     pub connect: aws_sdk_connect::Client,
     pub iam: aws_sdk_iam::Client,
+    /// AWS Organizations, for the service control policies above the role's account; `None`
+    /// reports them as not evaluated.
+    pub organizations: Option<aws_sdk_organizations::Client>,
     /// Draw ListUsers progress on stderr (the CLI sets it when stderr is a terminal).
     pub progress: bool,
     listed: std::cell::Cell<usize>,
@@ -77,6 +80,7 @@ impl SdkAccount {
         Self {
             connect,
             iam,
+            organizations: None,
             progress: false,
             listed: std::cell::Cell::new(0),
         }
@@ -92,6 +96,7 @@ impl SdkAccount {
         Self {
             connect: aws_sdk_connect::Client::from_conf(connect.build()),
             iam: aws_sdk_iam::Client::new(config),
+            organizations: Some(aws_sdk_organizations::Client::new(config)),
             progress: false,
             listed: std::cell::Cell::new(0),
         }
@@ -404,14 +409,19 @@ impl Account for SdkAccount {
         self.policy_version(arn).await
     }
 
-    /// Not read: saml-doctor carries no AWS Organizations client (a whole SDK crate for two
-    /// read calls, most often denied outside the management account); the checks report the
-    /// organization policies as not evaluated, naming these permissions.
-    async fn organization_policies(&self, _: &str) -> AccessResult<Vec<OrganizationLevel>> {
-        Err(AccessError::Failed {
-            action: "organizations:ListPoliciesForTarget",
-            message: "saml-doctor does not read AWS Organizations policies".into(),
-        })
+    async fn organization_policies(
+        &self,
+        account_id: &str,
+    ) -> AccessResult<Vec<OrganizationLevel>> {
+        match &self.organizations {
+            Some(client) => {
+                crate::sdk_organizations::service_control_policies(client, account_id).await
+            }
+            None => Err(AccessError::Failed {
+                action: "organizations:ListPoliciesForTarget",
+                message: "no AWS Organizations client was configured".into(),
+            }),
+        }
     }
 }
 
@@ -496,6 +506,20 @@ pub fn checker_policy() -> serde_json::Value {
                     "iam:ListAttachedRolePolicies",
                     "iam:GetPolicy",
                     "iam:GetPolicyVersion"
+                ],
+                "Resource": "*"
+            },
+            {
+                // The service control policies above the role's account (sdk_organizations.rs);
+                // only the management account or a delegated administrator may read them, and
+                // without them that one check is reported as skipped.
+                "Sid": "SamlDoctorOrganizationsReadOnly",
+                "Effect": "Allow",
+                "Action": [
+                    "organizations:DescribeOrganization",
+                    "organizations:ListParents",
+                    "organizations:ListPoliciesForTarget",
+                    "organizations:DescribePolicy"
                 ],
                 "Resource": "*"
             },

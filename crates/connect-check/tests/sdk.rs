@@ -498,3 +498,148 @@ fn the_checker_policy_is_least_privilege() {
         connect_check::policy::Decision::ImplicitDeny
     );
 }
+
+mod organizations {
+    //! The service control policies above the role's account, read through AWS Organizations.
+
+    use super::*;
+    use aws_sdk_organizations::operation::describe_organization::{
+        DescribeOrganizationError, DescribeOrganizationOutput,
+    };
+    use aws_sdk_organizations::operation::describe_policy::DescribePolicyOutput;
+    use aws_sdk_organizations::operation::list_parents::{ListParentsError, ListParentsOutput};
+    use aws_sdk_organizations::operation::list_policies_for_target::ListPoliciesForTargetOutput;
+    use aws_sdk_organizations::types::{
+        Organization, Parent, ParentType, Policy, PolicySummary, PolicyType,
+    };
+
+    const ACCOUNT: &str = "123456789012";
+    const DENY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"connect:*","Resource":"*"}]}"#;
+    const ALLOW_ALL: &str =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+    fn with_organizations(rules: &[&Rule]) -> SdkAccount {
+        let mut a = account(&[], &[]);
+        a.organizations = Some(mock_client!(
+            aws_sdk_organizations,
+            RuleMode::MatchAny,
+            rules
+        ));
+        a
+    }
+
+    fn organization(management: &str) -> Rule {
+        let management = management.to_owned();
+        #[allow(deprecated)]
+        mock!(aws_sdk_organizations::Client::describe_organization).then_output(move || {
+            DescribeOrganizationOutput::builder()
+                .organization(
+                    Organization::builder()
+                        .id("o-abcdefghij")
+                        .master_account_id(management.clone())
+                        .build(),
+                )
+                .build()
+        })
+    }
+
+    fn parent(child: &'static str, id: &'static str, kind: ParentType) -> Rule {
+        mock!(aws_sdk_organizations::Client::list_parents)
+            .match_requests(move |r| r.child_id() == Some(child))
+            .then_output(move || {
+                ListParentsOutput::builder()
+                    .parents(Parent::builder().id(id).r#type(kind.clone()).build())
+                    .build()
+            })
+    }
+
+    fn attached(target: &'static str, policy: &'static str) -> Rule {
+        mock!(aws_sdk_organizations::Client::list_policies_for_target)
+            .match_requests(move |r| {
+                r.target_id() == Some(target)
+                    && r.filter() == Some(&PolicyType::ServiceControlPolicy)
+            })
+            .then_output(move || {
+                ListPoliciesForTargetOutput::builder()
+                    .policies(PolicySummary::builder().id(policy).name(policy).build())
+                    .build()
+            })
+    }
+
+    fn content(policy: &'static str, document: &'static str) -> Rule {
+        mock!(aws_sdk_organizations::Client::describe_policy)
+            .match_requests(move |r| r.policy_id() == Some(policy))
+            .then_output(move || {
+                DescribePolicyOutput::builder()
+                    .policy(Policy::builder().content(document).build())
+                    .build()
+            })
+    }
+
+    #[tokio::test]
+    async fn no_organization_means_no_scp() {
+        let not_in_use = mock!(aws_sdk_organizations::Client::describe_organization).then_error(
+            || {
+                DescribeOrganizationError::AwsOrganizationsNotInUseException(
+                    aws_sdk_organizations::types::error::AwsOrganizationsNotInUseException::builder()
+                        .message("Your account is not a member of an organization.")
+                        .build(),
+                )
+            },
+        );
+        let a = with_organizations(&[&not_in_use]);
+        assert_eq!(a.organization_policies(ACCOUNT).await, Ok(Vec::new()));
+    }
+
+    #[tokio::test]
+    async fn the_management_account_is_not_restricted_by_scps() {
+        let org = organization(ACCOUNT);
+        let a = with_organizations(&[&org]);
+        assert_eq!(a.organization_policies(ACCOUNT).await, Ok(Vec::new()));
+    }
+
+    #[tokio::test]
+    async fn a_member_account_gets_every_level_root_first() {
+        let org = organization("999999999999");
+        let up1 = parent(ACCOUNT, "ou-ab12-cdefgh34", ParentType::OrganizationalUnit);
+        let up2 = parent("ou-ab12-cdefgh34", "r-ab12", ParentType::Root);
+        let (root, ou, acct) = (
+            attached("r-ab12", "p-fullaws"),
+            attached("ou-ab12-cdefgh34", "p-denyconnect"),
+            attached(ACCOUNT, "p-fullaws2"),
+        );
+        let (c1, c2, c3) = (
+            content("p-fullaws", ALLOW_ALL),
+            content("p-denyconnect", DENY),
+            content("p-fullaws2", ALLOW_ALL),
+        );
+        let a = with_organizations(&[&org, &up1, &up2, &root, &ou, &acct, &c1, &c2, &c3]);
+        let levels = a.organization_policies(ACCOUNT).await.unwrap();
+        let targets: Vec<&str> = levels.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["r-ab12", "ou-ab12-cdefgh34", ACCOUNT]);
+        assert_eq!(levels[1].policies.len(), 1);
+        assert_eq!(levels[1].policies[0].document, DENY);
+        assert!(levels[1].policies[0].name.contains("p-denyconnect"));
+    }
+
+    #[tokio::test]
+    async fn a_member_account_without_the_permission_is_denied_naming_it() {
+        let org = organization("999999999999");
+        let denied = mock!(aws_sdk_organizations::Client::list_parents).then_error(|| {
+            // As the service answers: the modeled error's code in the metadata.
+            ListParentsError::generic(
+                ErrorMetadata::builder()
+                    .code("AccessDeniedException")
+                    .message("You don't have permissions to access this resource.")
+                    .build(),
+            )
+        });
+        let a = with_organizations(&[&org, &denied]);
+        assert_eq!(
+            a.organization_policies(ACCOUNT).await,
+            Err(AccessError::Denied {
+                action: "organizations:ListParents"
+            })
+        );
+    }
+}

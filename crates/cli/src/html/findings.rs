@@ -70,16 +70,15 @@ fn glyph(s: Severity) -> &'static str {
 /// The first screenful: the verdict in one line, its fix, and every error's code.
 pub fn verdict(out: &mut String, d: &Diagnosis, placed: &[Placed]) {
     let s = &d.summary;
+    // The cause before the symptom: an error in the primary response (a NameID format, say)
+    // explains a capture-level error such as an error page, so it leads when there is one.
+    let is_error = |p: &&Placed| p.finding.severity == Severity::Error;
     let first_error = placed
         .iter()
-        .find(|p| {
-            p.finding.severity == Severity::Error && p.message.is_none_or(|m| d.messages[m].primary)
-        })
-        .or_else(|| {
-            placed
-                .iter()
-                .find(|p| p.finding.severity == Severity::Error)
-        });
+        .filter(is_error)
+        .find(|p| p.message.is_some_and(|m| d.messages[m].primary))
+        .or_else(|| placed.iter().filter(is_error).find(|p| p.message.is_none()))
+        .or_else(|| placed.iter().find(is_error));
     let (class, headline) = match first_error {
         Some(p) => (
             "fail",

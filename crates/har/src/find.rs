@@ -127,26 +127,33 @@ fn decode_text(v: &[u8], plus_is_space: bool) -> String {
     String::from_utf8_lossy(&percent_decode(v, plus_is_space)).into_owned()
 }
 
+/// A response body as the server sent it: base64-decoded when the HAR stored it so (line breaks
+/// allowed), `None` when that base64 is broken.
+pub(crate) fn response_body<'a>(
+    body: &'a [u8],
+    encoding: Option<&str>,
+) -> Option<std::borrow::Cow<'a, [u8]>> {
+    if !encoding.is_some_and(|e| e.eq_ignore_ascii_case("base64")) {
+        return Some(std::borrow::Cow::Borrowed(body));
+    }
+    let clean: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(clean)
+        .ok()
+        .map(std::borrow::Cow::Owned)
+}
+
 /// Searches an HTML body for `<input name="SAMLResponse" value="…">` (and SAMLRequest), with
 /// the RelayState input and the action of the form around it.
 pub fn find_in_html(body: &[u8], encoding: Option<&str>) -> Vec<Found> {
-    let decoded;
-    let html: &[u8] = if encoding.is_some_and(|e| e.eq_ignore_ascii_case("base64")) {
-        let clean: Vec<u8> = body
-            .iter()
-            .copied()
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect();
-        match base64::engine::general_purpose::STANDARD.decode(clean) {
-            Ok(d) => {
-                decoded = d;
-                &decoded
-            }
-            Err(_) => return Vec::new(),
-        }
-    } else {
-        body
+    let Some(html) = response_body(body, encoding) else {
+        return Vec::new();
     };
+    let html: &[u8] = &html;
     if memchr::memmem::find(html, b"SAML").is_none() {
         return Vec::new();
     }

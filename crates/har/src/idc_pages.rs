@@ -71,28 +71,10 @@ pub fn find(entry: &Entry) -> Vec<Seen> {
     if !is_identity_center_host(&entry.url) {
         return Vec::new();
     }
-    let decoded;
-    let body: &[u8] = if entry
-        .content_encoding
-        .as_deref()
-        .is_some_and(|e| e.eq_ignore_ascii_case("base64"))
-    {
-        use base64::Engine;
-        let clean: Vec<u8> = body
-            .iter()
-            .copied()
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect();
-        match base64::engine::general_purpose::STANDARD.decode(clean) {
-            Ok(d) => {
-                decoded = d;
-                &decoded
-            }
-            Err(_) => return Vec::new(),
-        }
-    } else {
-        body
+    let Some(body) = crate::find::response_body(body, entry.content_encoding.as_deref()) else {
+        return Vec::new();
     };
+    let body: &[u8] = &body;
     PAGES
         .iter()
         .filter(|p| memmem::find_iter(body, p.needle).any(|at| !inside_script(body, at)))

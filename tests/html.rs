@@ -2,20 +2,8 @@
 //! capture, its exit status, `-o`, and that nothing secret or replayable reaches it. (The page is
 //! opened in a real browser by tests/browser/check.mjs, which CI runs.)
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
+mod support;
+use support::{root, run};
 
 const CAPTURES: [&str; 7] = [
     "examples/healthy-azure-chrome.har",

@@ -2,33 +2,10 @@
 //! captures of examples/identity-center/ (made by scripts/make-identity-center-examples.py),
 //! `sessions` on a capture and on flags, and what offline runs say `--aws` would check.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn json(args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let out = run(&all);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{stdout}"));
-    (out.status.code().unwrap(), value)
-}
+mod support;
+use support::{json, root, run};
 
 fn problems(report: &Value) -> Vec<String> {
     let mut v: Vec<String> = report["findings"]

@@ -71,10 +71,18 @@ impl Progress {
 }
 
 /// Scans the capture; a file that is not a HAR becomes the `har_unreadable` finding.
-fn scan(source: &Source, reader: Box<dyn BufRead>) -> Result<Result<Capture, Finding>, Failure> {
+fn scan(
+    source: &Source,
+    reader: Box<dyn BufRead + Send>,
+) -> Result<Result<Capture, Finding>, Failure> {
     let mut progress = Progress::new(source);
     let started = Instant::now();
-    let result = har::scan(reader, |bytes| progress.update(bytes));
+    // A file's reads never wait on anyone: it is read ahead on a thread of its own. Standard
+    // input may be a terminal or an idle pipe, whose read would hold the scan open at its end.
+    let result = match source {
+        Source::File(_) => har::scan_read_ahead(reader, |bytes| progress.update(bytes)),
+        Source::Stdin => har::scan(reader, |bytes| progress.update(bytes)),
+    };
     let spent = started.elapsed();
     progress.finish();
     if let Ok(capture) = &result {
@@ -112,7 +120,7 @@ fn as_of_for(message: &Message, given: Option<AsOf>) -> AsOf {
 
 pub fn diagnose(
     source: &Source,
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
     given_at: Option<AsOf>,
     relay_override: Option<String>,
     metadata: Option<&saml_core::metadata::Metadata>,
@@ -217,7 +225,7 @@ struct Listed<'a> {
 
 pub fn extract(
     source: &Source,
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
     format: Format,
     raw: bool,
 ) -> Result<u8, Failure> {

@@ -41,8 +41,8 @@ impl Source {
         }
     }
 
-    pub fn open(&self) -> Result<Box<dyn BufRead>, Failure> {
-        let reader: Box<dyn BufRead> = match self {
+    pub fn open(&self) -> Result<Box<dyn BufRead + Send>, Failure> {
+        let reader: Box<dyn BufRead + Send> = match self {
             Source::Stdin => Box::new(BufReader::with_capacity(1 << 16, io::stdin())),
             Source::File(path) => {
                 let file = File::open(path).map_err(|e| {

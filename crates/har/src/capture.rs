@@ -14,6 +14,8 @@ use serde::Serialize;
 
 use crate::entry::{self, Cut, Entry, NotHar, WalkError};
 use crate::find::{find_in_entry, LocationKind};
+use crate::json::Source;
+use crate::read_ahead::ReadAhead;
 
 /// One place a message was seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,22 +144,98 @@ pub enum ScanError {
 
 /// Reads a HAR in one streaming pass and gathers every SAML message. `progress` is called
 /// after each entry with the bytes read so far.
-pub fn scan<R: Read>(input: R, mut progress: impl FnMut(u64)) -> Result<Capture, ScanError> {
-    let mut capture = Capture::default();
-    let mut index_of: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut saml_seen = false;
-    let cut = entry::walk(input, |entry, offset| {
-        capture.entries += 1;
-        capture.bytes = offset;
-        absorb(&mut capture, &mut index_of, &mut saml_seen, entry);
-        progress(offset);
+pub fn scan<R: Read>(mut input: R, mut progress: impl FnMut(u64)) -> Result<Capture, ScanError> {
+    scan_source(&mut input as &mut dyn Read, &mut progress)
+}
+
+/// [`scan`], with the input read on a thread of its own while the bytes before are parsed:
+/// faster on a machine with more than one core. For files: see [`ReadAhead::spawn`] on inputs
+/// whose reads can block.
+pub fn scan_read_ahead<R: Read + Send>(
+    mut input: R,
+    mut progress: impl FnMut(u64),
+) -> Result<Capture, ScanError> {
+    std::thread::scope(|scope| {
+        let source = ReadAhead::spawn(scope, &mut input);
+        scan_source(source, &mut progress)
     })
-    .map_err(|e| match e {
-        WalkError::NotHar(n) => ScanError::NotHar(n),
-        WalkError::Io(io) => ScanError::Io(io),
-    })?;
-    capture.cut = cut.map(|Cut { offset, reason }| CutInfo { offset, reason });
-    Ok(capture)
+}
+
+/// Entries handed to the absorbing thread at once: enough to make the hand-over cheap, few
+/// enough that the queue stays small.
+const BATCH_ENTRIES: usize = 256;
+/// Bytes of kept fields (URLs, bodies) after which a batch is handed over early, so that the
+/// batches in flight (one queued, one being filled, one being absorbed) stay a few MiB for an
+/// ordinary capture. An entry's kept fields are capped (see `entry`), so this is bounded
+/// whatever the file holds.
+const BATCH_BYTES: usize = 1024 * 1024;
+
+/// The work of [`scan`] and [`scan_read_ahead`], compiled here with this crate's optimisation
+/// rather than in every caller (a binary built for size or compile time still scans at full
+/// speed).
+///
+/// Two threads share it: this one reads and walks the JSON (most of the work), and hands the
+/// entries, in batches and in order, to a second that looks for SAML in them and builds the
+/// capture, so that on a multi-core machine the second part costs no time.
+fn scan_source<S: Source>(input: S, progress: &mut dyn FnMut(u64)) -> Result<Capture, ScanError> {
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Vec<(Entry, u64)>>(1);
+        let absorber = scope.spawn(move || {
+            let mut capture = Capture::default();
+            let mut index_of: HashMap<Vec<u8>, usize> = HashMap::new();
+            let mut saml_seen = false;
+            for batch in received {
+                for (entry, offset) in batch {
+                    capture.entries += 1;
+                    capture.bytes = offset;
+                    absorb(&mut capture, &mut index_of, &mut saml_seen, entry);
+                }
+            }
+            capture
+        });
+        let mut batch = Vec::with_capacity(BATCH_ENTRIES);
+        let mut batch_bytes = 0;
+        let walked = entry::walk(input, |entry, offset| {
+            batch_bytes += kept_bytes(&entry);
+            batch.push((entry, offset));
+            if batch.len() >= BATCH_ENTRIES || batch_bytes >= BATCH_BYTES {
+                // The absorber ends only when this sender is dropped, or by panicking, which
+                // the join below reports.
+                let _ = batches.send(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(BATCH_ENTRIES),
+                ));
+                batch_bytes = 0;
+            }
+            progress(offset);
+        });
+        if !batch.is_empty() {
+            let _ = batches.send(batch);
+        }
+        drop(batches);
+        let mut capture = match absorber.join() {
+            Ok(capture) => capture,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let cut = walked.map_err(|e| match e {
+            WalkError::NotHar(n) => ScanError::NotHar(n),
+            WalkError::Io(io) => ScanError::Io(io),
+        })?;
+        capture.cut = cut.map(|Cut { offset, reason }| CutInfo { offset, reason });
+        Ok(capture)
+    })
+}
+
+/// The bytes an entry holds on to (what a batch costs in memory).
+fn kept_bytes(entry: &Entry) -> usize {
+    entry.url.len()
+        + entry.post_text.as_ref().map_or(0, Vec::len)
+        + entry.content_text.as_ref().map_or(0, Vec::len)
+        + entry
+            .post_params
+            .iter()
+            .map(|(n, v)| n.len() + v.len())
+            .sum::<usize>()
 }
 
 fn absorb(
@@ -178,7 +256,8 @@ fn absorb(
             .posts_without_body
             .push((entry.index, entry.url.clone()));
     }
-    if is_signin_url(&entry.url)
+    let host = host_of(&entry.url);
+    if is_signin_url(host.as_deref(), &entry.url)
         && capture.signin_urls.len() < 10
         && !capture
             .signin_urls
@@ -194,7 +273,7 @@ fn absorb(
     }
     if capture.direct_connect_visit.is_none()
         && !*saml_seen
-        && is_connect_instance_url(&entry.url)
+        && is_connect_instance_url(host.as_deref(), &entry.url)
         && is_navigation(&entry)
     {
         capture.direct_connect_visit = Some((entry.index, shorten(&entry.url, 160)));
@@ -207,7 +286,7 @@ fn absorb(
         .as_deref()
         .and_then(|s| Timestamp::parse(s).ok());
     let found_in_entry = find_in_entry(&entry);
-    capture.steps.observe(&entry, &found_in_entry);
+    capture.steps.observe_at(&entry, started, &found_in_entry);
     for found in found_in_entry {
         if found.field == MessageField::SamlResponse {
             *saml_seen = true;
@@ -279,9 +358,10 @@ fn host_of(url: &str) -> Option<String> {
     Some(host.split(':').next()?.to_ascii_lowercase())
 }
 
-/// The Connect instance's own URL: `<alias>.my.connect.aws` or `<alias>.awsapps.com/connect`.
-fn is_connect_instance_url(url: &str) -> bool {
-    let Some(host) = host_of(url) else {
+/// The Connect instance's own URL: `<alias>.my.connect.aws` or `<alias>.awsapps.com/connect`
+/// (`host` is the URL's, from [`host_of`]).
+fn is_connect_instance_url(host: Option<&str>, url: &str) -> bool {
+    let Some(host) = host else {
         return false;
     };
     let path = url
@@ -293,9 +373,10 @@ fn is_connect_instance_url(url: &str) -> bool {
         || (host.ends_with(".awsapps.com") && path.starts_with("/connect"))
 }
 
-/// Sign-in pages of common identity providers and of AWS.
-fn is_signin_url(url: &str) -> bool {
-    let Some(host) = host_of(url) else {
+/// Sign-in pages of common identity providers and of AWS (`host` is the URL's, from
+/// [`host_of`]).
+fn is_signin_url(host: Option<&str>, url: &str) -> bool {
+    let Some(host) = host else {
         return false;
     };
     let path = url_without_query(url).to_ascii_lowercase();

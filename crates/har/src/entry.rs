@@ -4,9 +4,7 @@
 //! Everything else (headers, cookies, timings, `_initiator` stacks, images, scripts) is skipped
 //! without being copied. Captured strings are capped, so memory stays bounded whatever the file.
 
-use std::io::Read;
-
-use crate::json::{Captured, JsonError, Reader, ValueKind};
+use crate::json::{Captured, JsonError, Reader, Source, ValueKind};
 
 /// The longest URL kept (a redirect-binding URL is a few KB).
 pub const MAX_URL: usize = 1024 * 1024;
@@ -70,7 +68,7 @@ pub enum WalkError {
 /// Reads `log.entries` one at a time, calling `on_entry` for each complete entry. Returns how
 /// reading ended: `None` at a clean end, `Some(cut)` where the file was cut or damaged after at
 /// least the start of the entries array (entries before it were all delivered).
-pub fn walk<R: Read>(
+pub fn walk<R: Source>(
     input: R,
     mut on_entry: impl FnMut(Entry, u64),
 ) -> Result<Option<Cut>, WalkError> {
@@ -102,7 +100,7 @@ impl From<JsonError> for Stop {
     }
 }
 
-fn walk_entries<R: Read>(
+fn walk_entries<R: Source>(
     r: &mut Reader<R>,
     entries_started: &mut bool,
     on_entry: &mut impl FnMut(Entry, u64),
@@ -131,14 +129,14 @@ fn walk_entries<R: Read>(
             ))));
         }
     }
-    let (mut first, mut key) = (true, Vec::new());
+    let (mut first, mut key) = (true, key_buffer());
     let mut found_entries = false;
     while r.next_key(&mut first, &mut key)? {
         if key != b"log" || r.kind()? != ValueKind::Object {
             r.skip_value()?;
             continue;
         }
-        let (mut lfirst, mut lkey) = (true, Vec::new());
+        let (mut lfirst, mut lkey) = (true, key_buffer());
         while r.next_key(&mut lfirst, &mut lkey)? {
             if lkey != b"entries" {
                 r.skip_value()?;
@@ -167,28 +165,35 @@ fn walk_entries<R: Read>(
     Ok(found_entries)
 }
 
-fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// The text of captured bytes, in their own allocation when they are UTF-8 (nearly always).
+fn lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn small_string<R: Read>(r: &mut Reader<R>, cap: usize) -> Result<Option<String>, JsonError> {
+/// A buffer for an object's keys: room for every key a HAR's objects have, so that walking
+/// an entry allocates once per object, not per key.
+fn key_buffer() -> Vec<u8> {
+    Vec::with_capacity(32)
+}
+
+fn small_string<R: Source>(r: &mut Reader<R>, cap: usize) -> Result<Option<String>, JsonError> {
     if r.kind()? != ValueKind::String {
         r.skip_value()?;
         return Ok(None);
     }
     let mut v = Vec::new();
     Ok(match r.string(&mut v, cap)? {
-        Captured::Whole => Some(lossy(&v)),
+        Captured::Whole => Some(lossy(v)),
         Captured::TooLong => None,
     })
 }
 
-fn read_entry<R: Read>(r: &mut Reader<R>, index: usize) -> Result<Entry, JsonError> {
+fn read_entry<R: Source>(r: &mut Reader<R>, index: usize) -> Result<Entry, JsonError> {
     let mut entry = Entry {
         index,
         ..Entry::default()
     };
-    let (mut first, mut key) = (true, Vec::new());
+    let (mut first, mut key) = (true, key_buffer());
     while r.next_key(&mut first, &mut key)? {
         match key.as_slice() {
             b"startedDateTime" => entry.started = small_string(r, 64)?,
@@ -200,15 +205,15 @@ fn read_entry<R: Read>(r: &mut Reader<R>, index: usize) -> Result<Entry, JsonErr
     Ok(entry)
 }
 
-fn read_request<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), JsonError> {
-    let (mut first, mut key) = (true, Vec::new());
+fn read_request<R: Source>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), JsonError> {
+    let (mut first, mut key) = (true, key_buffer());
     while r.next_key(&mut first, &mut key)? {
         match key.as_slice() {
             b"method" => entry.method = small_string(r, 32)?.unwrap_or_default(),
             b"url" if r.kind()? == ValueKind::String => {
                 let mut url = Vec::new();
                 match r.string(&mut url, MAX_URL)? {
-                    Captured::Whole => entry.url = lossy(&url),
+                    Captured::Whole => entry.url = lossy(url),
                     Captured::TooLong => entry.oversized.push(("request.url", MAX_URL)),
                 }
             }
@@ -224,8 +229,8 @@ fn read_request<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), Jso
 
 const SAML_PARAMS: [&str; 3] = ["SAMLResponse", "SAMLRequest", "RelayState"];
 
-fn read_post_data<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), JsonError> {
-    let (mut first, mut key) = (true, Vec::new());
+fn read_post_data<R: Source>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), JsonError> {
+    let (mut first, mut key) = (true, key_buffer());
     while r.next_key(&mut first, &mut key)? {
         match key.as_slice() {
             b"text" if r.kind()? == ValueKind::String => {
@@ -245,7 +250,7 @@ fn read_post_data<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), J
                         continue;
                     }
                     entry.post_param_count += 1;
-                    let (mut pfirst, mut pkey) = (true, Vec::new());
+                    let (mut pfirst, mut pkey) = (true, key_buffer());
                     let (mut name, mut value) = (None, None);
                     while r.next_key(&mut pfirst, &mut pkey)? {
                         match pkey.as_slice() {
@@ -275,8 +280,8 @@ fn read_post_data<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), J
     Ok(())
 }
 
-fn read_response<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), JsonError> {
-    let (mut first, mut key) = (true, Vec::new());
+fn read_response<R: Source>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), JsonError> {
+    let (mut first, mut key) = (true, key_buffer());
     while r.next_key(&mut first, &mut key)? {
         match key.as_slice() {
             b"status" => {
@@ -287,7 +292,7 @@ fn read_response<R: Read>(r: &mut Reader<R>, entry: &mut Entry) -> Result<(), Js
                 }
             }
             b"content" if r.kind()? == ValueKind::Object => {
-                let (mut cfirst, mut ckey) = (true, Vec::new());
+                let (mut cfirst, mut ckey) = (true, key_buffer());
                 while r.next_key(&mut cfirst, &mut ckey)? {
                     match ckey.as_slice() {
                         b"mimeType" => entry.content_mime = small_string(r, 256)?,

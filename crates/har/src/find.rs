@@ -52,16 +52,19 @@ pub fn find_in_entry(entry: &Entry) -> Vec<Found> {
         .split_once('?')
         .map(|(_, q)| q.split('#').next().unwrap_or(q))
     {
-        let relay = form_value(query.as_bytes(), b"RelayState").map(|v| decode_text(v, true));
-        for (name, field) in FIELDS {
-            if let Some(v) = form_value(query.as_bytes(), name.as_bytes()) {
-                found.push(Found {
-                    field,
-                    kind: LocationKind::RedirectQuery,
-                    value: v.to_vec(),
-                    relay_state: relay.clone(),
-                    form_action: None,
-                });
+        // Nearly every URL of a capture has no SAML field: one search says so.
+        if memchr::memmem::find(query.as_bytes(), b"SAML").is_some() {
+            let relay = form_value(query.as_bytes(), b"RelayState").map(|v| decode_text(v, true));
+            for (name, field) in FIELDS {
+                if let Some(v) = form_value(query.as_bytes(), name.as_bytes()) {
+                    found.push(Found {
+                        field,
+                        kind: LocationKind::RedirectQuery,
+                        value: v.to_vec(),
+                        relay_state: relay.clone(),
+                        form_action: None,
+                    });
+                }
             }
         }
     }

@@ -45,6 +45,25 @@ pub enum ValueKind {
     Other,
 }
 
+/// Where a [`Reader`]'s bytes come from: any `Read`, or [`crate::read_ahead::ReadAhead`],
+/// which hands over whole buffers filled on another thread instead of copying them.
+pub trait Source {
+    /// Puts the next bytes at the start of `buf`, or replaces `buf` with a buffer holding them;
+    /// returns how many there are, 0 at the end of input.
+    fn next_chunk(&mut self, buf: &mut Box<[u8]>) -> io::Result<usize>;
+}
+
+impl<R: Read> Source for R {
+    fn next_chunk(&mut self, buf: &mut Box<[u8]>) -> io::Result<usize> {
+        loop {
+            match self.read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                result => return result,
+            }
+        }
+    }
+}
+
 pub struct Reader<R> {
     inner: R,
     buf: Box<[u8]>,
@@ -53,6 +72,9 @@ pub struct Reader<R> {
     /// Absolute offset of `buf[0]`.
     base: u64,
     eof: bool,
+    /// The closing brackets a skipped container still expects, kept between calls so that
+    /// skipping allocates nothing.
+    stack: Vec<u8>,
 }
 
 // 1: a byte that matters while skipping a container: " [ ] { }
@@ -66,7 +88,7 @@ static STRUCTURAL: [bool; 256] = {
     t
 };
 
-impl<R: Read> Reader<R> {
+impl<R: Source> Reader<R> {
     pub fn new(inner: R) -> Self {
         Self {
             inner,
@@ -75,6 +97,7 @@ impl<R: Read> Reader<R> {
             end: 0,
             base: 0,
             eof: false,
+            stack: Vec::new(),
         }
     }
 
@@ -93,20 +116,13 @@ impl<R: Read> Reader<R> {
         self.base += self.end as u64;
         self.pos = 0;
         self.end = 0;
-        loop {
-            match self.inner.read(&mut self.buf) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(false);
-                }
-                Ok(n) => {
-                    self.end = n;
-                    return Ok(true);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.into()),
-            }
+        let n = self.inner.next_chunk(&mut self.buf)?;
+        if n == 0 {
+            self.eof = true;
+            return Ok(false);
         }
+        self.end = n.min(self.buf.len());
+        Ok(true)
     }
 
     fn syntax(&self, message: impl Into<String>) -> JsonError {
@@ -117,24 +133,54 @@ impl<R: Read> Reader<R> {
     }
 
     /// The next non-white-space byte, not consumed; `None` at the end of input.
+    #[inline(always)]
     pub fn peek(&mut self) -> Result<Option<u8>> {
+        // Most calls land on the byte itself, or one space before it (after a pretty-printed
+        // file's colons): keep them out of the loop below.
+        match self.buf.get(self.pos..self.end) {
+            Some([b, ..]) if !is_white_space(*b) => return Ok(Some(*b)),
+            Some([b' ', b, ..]) if !is_white_space(*b) => {
+                self.pos += 1;
+                return Ok(Some(*b));
+            }
+            _ => {}
+        }
+        self.peek_after_white_space()
+    }
+
+    /// [`Self::peek`] where the input may not end. (Not `ok_or`: building the error to drop
+    /// it costs a call on every byte peeked.)
+    #[inline(always)]
+    fn peek_required(&mut self) -> Result<u8> {
+        match self.peek()? {
+            Some(b) => Ok(b),
+            None => Err(JsonError::Eof),
+        }
+    }
+
+    fn peek_after_white_space(&mut self) -> Result<Option<u8>> {
         loop {
             if !self.fill()? {
                 return Ok(None);
             }
             while self.pos < self.end {
                 let b = self.buf[self.pos];
-                if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-                    self.pos += 1;
-                } else {
+                if !is_white_space(b) {
                     return Ok(Some(b));
+                }
+                // A pretty-printed file's line break and indentation: crossed a run at a time.
+                match self.buf[..self.end].get(self.pos..self.pos + block::RUN) {
+                    Some(run) => {
+                        self.pos += block::whitespace_run(run.try_into().expect("a whole run"))
+                    }
+                    None => self.pos += 1,
                 }
             }
         }
     }
 
     fn next_required(&mut self) -> Result<u8> {
-        let b = self.peek()?.ok_or(JsonError::Eof)?;
+        let b = self.peek_required()?;
         self.pos += 1;
         Ok(b)
     }
@@ -153,7 +199,7 @@ impl<R: Read> Reader<R> {
     }
 
     pub fn kind(&mut self) -> Result<ValueKind> {
-        Ok(match self.peek()?.ok_or(JsonError::Eof)? {
+        Ok(match self.peek_required()? {
             b'{' => ValueKind::Object,
             b'[' => ValueKind::Array,
             b'"' => ValueKind::String,
@@ -167,7 +213,7 @@ impl<R: Read> Reader<R> {
         if *first {
             self.expect(b'{')?;
             *first = false;
-            if self.peek()?.ok_or(JsonError::Eof)? == b'}' {
+            if self.peek_required()? == b'}' {
                 self.pos += 1;
                 return Ok(false);
             }
@@ -184,7 +230,7 @@ impl<R: Read> Reader<R> {
             }
         }
         key.clear();
-        if self.string(key, 256)? == Captured::TooLong {
+        if !self.short_key(key)? && self.string(key, 256)? == Captured::TooLong {
             key.clear();
         }
         self.expect(b':')?;
@@ -196,7 +242,7 @@ impl<R: Read> Reader<R> {
         if *first {
             self.expect(b'[')?;
             *first = false;
-            if self.peek()?.ok_or(JsonError::Eof)? == b']' {
+            if self.peek_required()? == b']' {
                 self.pos += 1;
                 return Ok(false);
             }
@@ -209,6 +255,26 @@ impl<R: Read> Reader<R> {
                 "expected ',' or ']' in an array, found {}",
                 describe(other)
             ))),
+        }
+    }
+
+    /// A key without escapes that ends within the next few buffered bytes (nearly every key a
+    /// HAR has), read in place: `false` leaves the reader where it was, for [`Self::string`].
+    #[inline(always)]
+    fn short_key(&mut self, key: &mut Vec<u8>) -> Result<bool> {
+        const SHORT: usize = 32;
+        if self.peek()? != Some(b'"') {
+            return Ok(false);
+        }
+        let text = &self.buf[self.pos + 1..self.end];
+        let text = &text[..text.len().min(SHORT)];
+        match text.iter().position(|&b| b == b'"' || b == b'\\') {
+            Some(i) if text[i] == b'"' => {
+                key.extend_from_slice(&text[..i]);
+                self.pos += i + 2;
+                Ok(true)
+            }
+            _ => Ok(false),
         }
     }
 
@@ -309,6 +375,17 @@ impl<R: Read> Reader<R> {
     /// script and JSON) whole blocks are classified at once instead of stopping at each one.
     fn skip_string_rest(&mut self) -> Result<()> {
         let mut pending = false; // the next byte is escaped
+                                 // Most strings (header values, versions, dates) end within a block: one classification
+                                 // finds the end, without setting up a search.
+        if self.end - self.pos >= BLOCK {
+            let (quote, backslash) = block::string_classes(self.block());
+            let live = quote & !block::escaped(backslash, &mut pending);
+            if live != 0 {
+                self.pos += live.trailing_zeros() as usize + 1;
+                return Ok(());
+            }
+            self.pos += BLOCK;
+        }
         loop {
             if !self.fill()? {
                 return Err(JsonError::Eof);
@@ -360,7 +437,7 @@ impl<R: Read> Reader<R> {
 
     /// Skips one value of any kind.
     pub fn skip_value(&mut self) -> Result<()> {
-        match self.peek()?.ok_or(JsonError::Eof)? {
+        match self.peek_required()? {
             b'"' => {
                 self.pos += 1;
                 self.skip_string_rest()
@@ -412,7 +489,14 @@ impl<R: Read> Reader<R> {
     /// noticed only if it breaks the brackets, which is all a skipped value needs. Works a block
     /// at a time (see [`block`]), byte by byte only at the buffer's end.
     fn skip_container(&mut self) -> Result<()> {
-        let mut stack: Vec<u8> = Vec::new();
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
+        let result = self.skip_container_with(&mut stack);
+        self.stack = stack;
+        result
+    }
+
+    fn skip_container_with(&mut self, stack: &mut Vec<u8>) -> Result<()> {
         let mut in_string = false;
         let mut pending = false; // the next byte is escaped
         loop {
@@ -429,7 +513,7 @@ impl<R: Read> Reader<R> {
                 while brackets != 0 {
                     let i = brackets.trailing_zeros() as usize;
                     brackets &= brackets - 1;
-                    if self.bracket(&mut stack, i)? {
+                    if self.bracket(stack, i)? {
                         self.pos += i + 1;
                         return Ok(());
                     }
@@ -448,7 +532,7 @@ impl<R: Read> Reader<R> {
                 } else if !in_string && STRUCTURAL[b as usize] {
                     // `bracket` reads at `pos + i` and, failing, leaves `pos` after the bracket.
                     self.pos -= 1;
-                    let done = self.bracket(&mut stack, 0)?;
+                    let done = self.bracket(stack, 0)?;
                     self.pos += 1;
                     if done {
                         return Ok(());
@@ -460,20 +544,31 @@ impl<R: Read> Reader<R> {
 
     /// Applies the bracket at `self.pos + i` to the nesting stack; true when it closed the
     /// outermost one.
+    #[inline(always)]
     fn bracket(&mut self, stack: &mut Vec<u8>, i: usize) -> Result<bool> {
         match self.buf[self.pos + i] {
             b'{' => stack.push(b'}'),
             b'[' => stack.push(b']'),
             close => {
                 if stack.pop() != Some(close) {
-                    self.pos += i + 1;
-                    return Err(self.syntax(format!("unbalanced '{}'", close as char)));
+                    return Err(self.unbalanced(i, close));
                 }
                 return Ok(stack.is_empty());
             }
         }
         Ok(false)
     }
+
+    #[cold]
+    fn unbalanced(&mut self, i: usize, close: u8) -> JsonError {
+        self.pos += i + 1;
+        self.syntax(format!("unbalanced '{}'", close as char))
+    }
+}
+
+#[inline(always)]
+fn is_white_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
 
 fn describe(b: u8) -> String {

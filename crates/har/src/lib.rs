@@ -12,10 +12,11 @@ pub mod entry;
 pub mod find;
 pub mod idc_pages;
 pub mod json;
+pub mod read_ahead;
 pub mod redact;
 pub mod steps;
 pub mod text;
 
-pub use capture::{scan, Capture, CutInfo, Message, ScanError, Sighting};
+pub use capture::{scan, scan_read_ahead, Capture, CutInfo, Message, ScanError, Sighting};
 pub use entry::NotHar;
 pub use find::LocationKind;

@@ -133,8 +133,19 @@ impl<W: Write> Write for Gate<W> {
 
 /// Reads a HAR from `input` and writes it, redacted, to `output`.
 pub fn redact<R: Read, W: Write>(
-    input: R,
-    output: W,
+    mut input: R,
+    mut output: W,
+    mode: SamlMode,
+) -> Result<Summary, RedactError> {
+    redact_dyn(&mut input, &mut output, mode)
+}
+
+/// The work of [`redact`], compiled once here with this crate's optimisation rather than in
+/// every caller (a binary built for size or compile time still redacts at full speed).
+#[inline(never)]
+fn redact_dyn(
+    input: &mut dyn Read,
+    output: &mut dyn Write,
     mode: SamlMode,
 ) -> Result<Summary, RedactError> {
     let mut r = Reader::new(input);

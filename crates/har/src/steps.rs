@@ -101,6 +101,11 @@ impl Steps {
             .started
             .as_deref()
             .and_then(|s| Timestamp::parse(s).ok());
+        self.observe_at(entry, started, found);
+    }
+
+    /// [`Self::observe`], given the entry's start time already parsed.
+    pub fn observe_at(&mut self, entry: &Entry, started: Option<Timestamp>, found: &[Found]) {
         if self.first_started.is_none() {
             self.first_started = started;
         }
@@ -137,7 +142,7 @@ impl Steps {
             }
         };
         let app = matches!(kind, StepKind::Connect | StepKind::Console);
-        if is_static(entry) || (app && !carries_saml && !is_page(entry)) {
+        if (app && !carries_saml && !is_page(entry)) || is_static(entry) {
             return;
         }
         self.push(make_step(entry, started, host, kind, carries_saml));

@@ -7,7 +7,9 @@ use std::io::{self, BufRead, BufReader, Read};
 /// `reader` as UTF-8: a UTF-8 byte-order mark dropped, UTF-16 (by its BOM, or by a JSON
 /// document's first character with a zero byte beside it) decoded as it is read; anything else
 /// passed through untouched, without a copy.
-pub fn utf8_reader<'a>(mut reader: Box<dyn BufRead + 'a>) -> io::Result<Box<dyn BufRead + 'a>> {
+pub fn utf8_reader<'a>(
+    mut reader: Box<dyn BufRead + Send + 'a>,
+) -> io::Result<Box<dyn BufRead + Send + 'a>> {
     let head = reader.fill_buf()?;
     let (skip, utf16) = match head {
         [0xEF, 0xBB, 0xBF, ..] => (3, None),
@@ -43,7 +45,7 @@ enum Endian {
 /// Decodes UTF-16 into UTF-8 as it is read; an unpaired surrogate becomes U+FFFD, as a
 /// lossy decoder would, so a damaged file still yields a diagnosis rather than an error.
 struct Utf16Reader<'a> {
-    inner: Box<dyn BufRead + 'a>,
+    inner: Box<dyn BufRead + Send + 'a>,
     endian: Endian,
     /// UTF-8 bytes decoded but not yet handed out.
     pending: Vec<u8>,

@@ -13,7 +13,10 @@ with a real Azure AD -> AWS sign-in in the middle:
   mixed    all of the above in one capture
 
 The tools run interleaved (one run of each, then again) so that load from other processes falls on
-all of them alike; the best run of each is reported, with the spread. Prints, per shape: seconds and
+all of them alike; the best run of each is reported, with the median. Throughput is wall-clock time, as a
+user waits for it; the CPU seconds beside it show the work (saml-doctor reads a file ahead on one thread and
+looks for SAML in the entries on another while a third walks the JSON, so its CPU time exceeds its wall time
+on a multi-core machine; grep uses one thread). Prints, per shape: seconds and
 MB/s of each tool, saml-doctor's throughput as a multiple of grep's, peak RSS, and checks that every
 tool found the one sign-in.
 
@@ -168,19 +171,24 @@ def generate(path, mib, shape):
 
 
 def measure(argv):
-    """Runs argv, returns (seconds, peak RSS in MiB, stdout). Peak RSS comes from GNU time
-    (a forked child's ru_maxrss would include this Python process's own memory)."""
+    """Runs argv, returns (seconds, peak RSS in MiB, CPU seconds, stdout). Peak RSS and CPU time
+    come from GNU time (a forked child's ru_maxrss would include this Python process's own
+    memory); without it, CPU time is taken from this process's children's usage."""
     gnu_time = "/usr/bin/time"
     stats = os.path.join(BENCH, "time.out")
-    wrapped = [gnu_time, "-f", "%M", "-o", stats] + argv if os.path.exists(gnu_time) else argv
+    wrapped = [gnu_time, "-f", "%M %U %S", "-o", stats] + argv if os.path.exists(gnu_time) else argv
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(wrapped, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start
     if wrapped is argv:
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # an upper bound
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rss = after.ru_maxrss / 1024  # an upper bound
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     else:
-        rss = int(open(stats).read().strip().splitlines()[-1]) / 1024
-    return elapsed, rss, proc.stdout.decode(errors="replace")
+        rss_kb, user, system = open(stats).read().strip().splitlines()[-1].split()
+        rss, cpu = int(rss_kb) / 1024, float(user) + float(system)
+    return elapsed, rss, cpu, proc.stdout.decode(errors="replace")
 
 
 def bench_shape(shape, args):
@@ -200,12 +208,12 @@ def bench_shape(shape, args):
     outputs = {}
     for _ in range(args.runs):
         for name, argv in tools.items():
-            secs, rss, out = measure(argv)
-            runs[name].append((secs, rss))
+            secs, rss, cpu, out = measure(argv)
+            runs[name].append((secs, rss, cpu))
             outputs[name] = out
     if not args.no_python:
-        secs, rss, out = measure([sys.executable, "-c", SEED_PROCEDURE, path])
-        runs["seed Python procedure"] = [(secs, rss)]
+        secs, rss, cpu, out = measure([sys.executable, "-c", SEED_PROCEDURE, path])
+        runs["seed Python procedure"] = [(secs, rss, cpu)]
         outputs["seed Python procedure"] = out
 
     extracted = json.loads(outputs["saml-doctor extract"])
@@ -219,13 +227,14 @@ def bench_shape(shape, args):
 
     print(f"\n[{shape}] {size / 2**20:.0f} MiB, {extracted['entries']} entries; best of {args.runs} interleaved runs"
           f" (Python: 1)")
-    print(f"  {'tool':<24}{'seconds':>9}{'(median)':>10}{'MB/s':>8}{'peak RSS MiB':>14}")
+    print(f"  {'tool':<24}{'seconds':>9}{'(median)':>10}{'MB/s':>8}{'CPU s':>8}{'peak RSS MiB':>14}")
     best = {}
     for name, rs in runs.items():
-        secs = min(s for s, _ in rs)
-        rss = max(r for _, r in rs)
+        secs, _, cpu = min(rs)
+        rss = max(r for _, r, _ in rs)
         best[name] = (secs, rss)
-        print(f"  {name:<24}{secs:>9.3f}{statistics.median(s for s, _ in rs):>10.3f}{size / secs / 1e6:>8.0f}{rss:>14.1f}")
+        print(f"  {name:<24}{secs:>9.3f}{statistics.median(s for s, _, _ in rs):>10.3f}{size / secs / 1e6:>8.0f}"
+              f"{cpu:>8.3f}{rss:>14.1f}")
     grep = best["grep -c SAMLResponse"][0]
     row = {"shape": shape, "mib": size / 2**20, "entries": extracted["entries"], "grep_s": grep}
     for name in ("saml-doctor extract", "saml-doctor diagnose"):

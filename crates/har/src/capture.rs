@@ -145,7 +145,15 @@ pub enum ScanError {
 /// Reads a HAR in one streaming pass and gathers every SAML message. `progress` is called
 /// after each entry with the bytes read so far.
 pub fn scan<R: Read>(mut input: R, mut progress: impl FnMut(u64)) -> Result<Capture, ScanError> {
-    scan_source(&mut input as &mut dyn Read, &mut progress)
+    scan_dyn(&mut input, &mut progress)
+}
+
+/// [`scan`] without type parameters, so that it, and the parser under it, are compiled here
+/// with this crate's optimisation rather than in every caller (generic code is compiled where
+/// it is used: a binary built for size or compile time would otherwise scan slowly).
+#[inline(never)]
+fn scan_dyn(input: &mut dyn Read, progress: &mut dyn FnMut(u64)) -> Result<Capture, ScanError> {
+    scan_source(input, progress)
 }
 
 /// [`scan`], with the input read on a thread of its own while the bytes before are parsed:
@@ -155,9 +163,18 @@ pub fn scan_read_ahead<R: Read + Send>(
     mut input: R,
     mut progress: impl FnMut(u64),
 ) -> Result<Capture, ScanError> {
+    scan_read_ahead_dyn(&mut input, &mut progress)
+}
+
+/// [`scan_read_ahead`] without type parameters (see [`scan_dyn`]).
+#[inline(never)]
+fn scan_read_ahead_dyn(
+    input: &mut (dyn Read + Send),
+    progress: &mut dyn FnMut(u64),
+) -> Result<Capture, ScanError> {
     std::thread::scope(|scope| {
-        let source = ReadAhead::spawn(scope, &mut input);
-        scan_source(source, &mut progress)
+        let source = ReadAhead::spawn(scope, input);
+        scan_source(source, progress)
     })
 }
 
@@ -170,9 +187,8 @@ const BATCH_ENTRIES: usize = 256;
 /// whatever the file holds.
 const BATCH_BYTES: usize = 1024 * 1024;
 
-/// The work of [`scan`] and [`scan_read_ahead`], compiled here with this crate's optimisation
-/// rather than in every caller (a binary built for size or compile time still scans at full
-/// speed).
+/// The work of [`scan`] and [`scan_read_ahead`], for their two kinds of source (instantiated
+/// only by [`scan_dyn`] and [`scan_read_ahead_dyn`], so only in this crate).
 ///
 /// Two threads share it: this one reads and walks the JSON (most of the work), and hands the
 /// entries, in batches and in order, to a second that looks for SAML in them and builds the

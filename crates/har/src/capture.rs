@@ -609,6 +609,73 @@ mod tests {
     const XML: &str =
         r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>"#;
 
+    /// What a scan found, comparable: the capture, its timeline and its findings, or the error.
+    fn outcome(scanned: Result<Capture, ScanError>) -> String {
+        match scanned {
+            Ok(c) => {
+                let codes: Vec<Code> = c.findings().iter().map(|f| f.code).collect();
+                format!(
+                    "{}\n{}\n{codes:?}",
+                    serde_json::to_string(&c).unwrap(),
+                    serde_json::to_string(&c.steps).unwrap()
+                )
+            }
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// The shipped captures, each also cut short at a few points, and one long enough to span
+    /// many read-ahead buffers and absorber batches.
+    fn captures() -> Vec<Vec<u8>> {
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut files = Vec::new();
+        for dir in [examples.clone(), examples.join("identity-center")] {
+            for item in std::fs::read_dir(&dir).unwrap() {
+                let path = item.unwrap().path();
+                if path.extension().is_some_and(|e| e == "har") {
+                    files.push(std::fs::read(path).unwrap());
+                }
+            }
+        }
+        assert!(files.len() >= 10, "the examples are where they should be");
+        let mut all = Vec::new();
+        for file in &files {
+            for cut in [file.len() / 3, file.len() / 2, file.len() - 10] {
+                all.push(file[..cut].to_vec());
+            }
+        }
+        all.extend(files.iter().cloned());
+        let healthy = std::fs::read(examples.join("healthy-azure-chrome.har")).unwrap();
+        let healthy: serde_json::Value = serde_json::from_slice(&healthy).unwrap();
+        let entries = healthy["log"]["entries"].as_array().unwrap();
+        let long: Vec<String> = (0..150)
+            .flat_map(|_| entries.iter().map(|e| e.to_string()))
+            .collect();
+        all.push(har(&long).into_bytes());
+        all
+    }
+
+    #[test]
+    fn reading_ahead_finds_what_reading_in_turn_finds() {
+        let inputs = captures();
+        let long = inputs.last().unwrap();
+        assert!(long.len() > 3 * 1024 * 1024, "{}", long.len());
+        for input in &inputs {
+            let plain = outcome(scan(&input[..], |_| {}));
+            let ahead = outcome(scan_read_ahead(&input[..], |_| {}));
+            assert_eq!(plain, ahead);
+        }
+        let c = scan_read_ahead(&long[..], |_| {}).unwrap();
+        assert!(c.entries > 3 * BATCH_ENTRIES, "{}", c.entries);
+        assert_eq!(
+            c.bytes,
+            long.len() as u64 - 3,
+            "every entry, up to the closing brackets"
+        );
+        assert_eq!(c.responses().count(), 1, "one message, seen 150 times");
+        assert_eq!(c.messages[0].sightings.len() % 150, 0);
+    }
+
     fn b64(s: &str) -> String {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(s)

@@ -36,6 +36,17 @@ pub enum Captured {
     TooLong,
 }
 
+/// What one block of a skipped string held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StringBlock {
+    /// The string's closing quote.
+    End,
+    /// No quote or backslash at all (base64, plain text).
+    Plain,
+    /// Escapes or escaped quotes, but not the end.
+    Dense,
+}
+
 /// Kinds of value, from their first byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
@@ -374,17 +385,12 @@ impl<R: Source> Reader<R> {
     /// base64 image) are crossed with `memchr2`; where quotes or backslashes are dense (escaped
     /// script and JSON) whole blocks are classified at once instead of stopping at each one.
     fn skip_string_rest(&mut self) -> Result<()> {
-        let mut pending = false; // the next byte is escaped
-                                 // Most strings (header values, versions, dates) end within a block: one classification
-                                 // finds the end, without setting up a search.
-        if self.end - self.pos >= BLOCK {
-            let (quote, backslash) = block::string_classes(self.block());
-            let live = quote & !block::escaped(backslash, &mut pending);
-            if live != 0 {
-                self.pos += live.trailing_zeros() as usize + 1;
-                return Ok(());
-            }
-            self.pos += BLOCK;
+        // The next byte is escaped.
+        let mut pending = false;
+        // Most strings (header values, versions, dates) end within a block: one classification
+        // finds the end, without setting up a search.
+        if self.end - self.pos >= BLOCK && self.string_block(&mut pending) == StringBlock::End {
+            return Ok(());
         }
         loop {
             if !self.fill()? {
@@ -400,15 +406,11 @@ impl<R: Source> Reader<R> {
                 }
             }
             while self.end - self.pos >= BLOCK {
-                let (quote, backslash) = block::string_classes(self.block());
-                let live = quote & !block::escaped(backslash, &mut pending);
-                if live != 0 {
-                    self.pos += live.trailing_zeros() as usize + 1;
-                    return Ok(());
-                }
-                self.pos += BLOCK;
-                if quote | backslash == 0 && !pending {
-                    break; // plain text again: back to memchr2
+                match self.string_block(&mut pending) {
+                    StringBlock::End => return Ok(()),
+                    // Plain text again: back to memchr2.
+                    StringBlock::Plain if !pending => break,
+                    _ => {}
                 }
             }
             if self.end - self.pos < BLOCK {
@@ -425,6 +427,25 @@ impl<R: Source> Reader<R> {
                     }
                 }
             }
+        }
+    }
+
+    /// Classifies the next block of a string being skipped (the caller checked it is buffered):
+    /// where the string ends in it, the reader stands after the closing quote; otherwise it moves
+    /// past the block.
+    #[inline(always)]
+    fn string_block(&mut self, pending: &mut bool) -> StringBlock {
+        let (quote, backslash) = block::string_classes(self.block());
+        let live = quote & !block::escaped(backslash, pending);
+        if live != 0 {
+            self.pos += live.trailing_zeros() as usize + 1;
+            return StringBlock::End;
+        }
+        self.pos += BLOCK;
+        if quote | backslash == 0 {
+            StringBlock::Plain
+        } else {
+            StringBlock::Dense
         }
     }
 

@@ -77,11 +77,17 @@ fn scan(
 ) -> Result<Result<Capture, Finding>, Failure> {
     let mut progress = Progress::new(source);
     let started = Instant::now();
-    // A file's reads never wait on anyone: it is read ahead on a thread of its own. Standard
-    // input may be a terminal or an idle pipe, whose read would hold the scan open at its end.
-    let result = match source {
-        Source::File(_) => har::scan_read_ahead(reader, |bytes| progress.update(bytes)),
-        Source::Stdin => har::scan(reader, |bytes| progress.update(bytes)),
+    // A regular file's reads never wait on anyone: it is read ahead on a thread of its own.
+    // Standard input, or a path that is a pipe or a terminal (`<(…)`, `/dev/stdin`), may be idle,
+    // and a read waiting on it would hold the scan open after a verdict.
+    let regular_file = match source {
+        Source::File(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+        Source::Stdin => false,
+    };
+    let result = if regular_file {
+        har::scan_read_ahead(reader, |bytes| progress.update(bytes))
+    } else {
+        har::scan(reader, |bytes| progress.update(bytes))
     };
     let spent = started.elapsed();
     progress.finish();

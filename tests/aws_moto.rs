@@ -13,11 +13,13 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 use serde_json::Value;
+
+mod support;
+use support::{moto_endpoint, root};
 
 const ROLE: &str = "AzureAD_Agent_Role";
 const PROVIDER: &str = "AzureAD_Connect_Agent";
@@ -106,10 +108,6 @@ fn connect_answer(users: &[&str], path: &str, body: &[u8]) -> (&'static str, Val
         "404 Not Found",
         serde_json::json!({"Message": format!("no such resource {path}")}),
     )
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn metadata_for(cert_file: &str) -> String {
@@ -222,12 +220,7 @@ fn skipped(report: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn diagnose_aws_against_a_local_iam() {
-    let Ok(moto) = std::env::var("MOTO_ENDPOINT") else {
-        eprintln!("NOT RUN: set MOTO_ENDPOINT to a moto server (`moto_server -H 127.0.0.1 -p 5055`); .ci/run does");
-        assert!(
-            std::env::var_os("SAML_DOCTOR_REQUIRE_MOTO").is_none(),
-            "SAML_DOCTOR_REQUIRE_MOTO is set but MOTO_ENDPOINT is not"
-        );
+    let Some(moto) = moto_endpoint() else {
         return;
     };
     let config = aws_sdk_iam::Config::builder()

@@ -10,15 +10,13 @@
 //! Without MOTO_ENDPOINT the test says it did not run, and fails if SAML_DOCTOR_REQUIRE_MOTO is
 //! set (as CI sets it).
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use aws_sdk_identitystore::config::{BehaviorVersion, Credentials, Region};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod support;
+use support::{moto_endpoint, root};
 
 /// An unsigned Identity Center response for `user_name` (signatures are not what this tests).
 fn response(store: &str, user_name: &str) -> String {
@@ -74,12 +72,7 @@ fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
 
 #[tokio::test]
 async fn identity_center_checks_against_a_local_moto() {
-    let Ok(moto) = std::env::var("MOTO_ENDPOINT") else {
-        eprintln!("NOT RUN: set MOTO_ENDPOINT to a moto server (`moto_server -H 127.0.0.1 -p 5055`); .ci/run does");
-        assert!(
-            std::env::var_os("SAML_DOCTOR_REQUIRE_MOTO").is_none(),
-            "SAML_DOCTOR_REQUIRE_MOTO is set but MOTO_ENDPOINT is not"
-        );
+    let Some(moto) = moto_endpoint() else {
         return;
     };
     let credentials = Credentials::new("testing", "testing", None, None, "moto");

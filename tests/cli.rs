@@ -7,12 +7,13 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod support;
+use support::{json, policy_actions, root};
+
 const AT: &str = "2024-05-14T09:31:09Z";
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
+/// The binary with `args`, from the repository root, with the environment's colour choice left
+/// alone (unlike `support::run`): some tests here are about colour.
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
         .args(args)
@@ -41,16 +42,6 @@ fn run_stdin(args: &[&str], input: &[u8]) -> Output {
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
     out
-}
-
-fn json(args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let out = run(&all);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{stdout}"));
-    (out.status.code().unwrap(), value)
 }
 
 fn codes(report: &Value) -> Vec<String> {
@@ -867,13 +858,7 @@ fn aws_policy_and_account_check_usage() {
     let out = run(&["aws-policy"]);
     assert_eq!(out.status.code(), Some(0));
     let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let actions: Vec<&str> = policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap())
-        .map(|a| a.as_str().unwrap())
-        .collect();
+    let actions = policy_actions(&policy);
     assert!(actions.contains(&"connect:SearchUsers") && actions.contains(&"iam:GetRole"));
     assert!(
         actions

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 mod support;
-use support::{json, root, run};
+use support::{json, policy_actions, root, run};
 
 fn problems(report: &Value) -> Vec<String> {
     let mut v: Vec<String> = report["findings"]
@@ -282,13 +282,7 @@ fn sessions_from_flags_and_bad_values() {
 fn aws_policy_covers_the_identity_center_calls() {
     let out = run(&["aws-policy"]);
     let policy: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let actions: Vec<&str> = policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap())
-        .map(|a| a.as_str().unwrap())
-        .collect();
+    let actions = policy_actions(&policy);
     for a in [
         "sso:ListInstances",
         "sso:ListAccountAssignmentsForPrincipal",

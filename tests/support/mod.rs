@@ -33,3 +33,29 @@ pub fn json(args: &[&str]) -> (i32, Value) {
         .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{stdout}"));
     (out.status.code().unwrap(), value)
 }
+
+/// Every action an IAM policy document (`aws-policy`'s output) allows, statement by statement.
+pub fn policy_actions(policy: &Value) -> Vec<&str> {
+    policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .map(|a| a.as_str().unwrap())
+        .collect()
+}
+
+/// The local moto server the account-check tests run against (MOTO_ENDPOINT, started by
+/// .ci/run). Without it a test says it did not run, and fails if SAML_DOCTOR_REQUIRE_MOTO is set
+/// (as CI sets it).
+pub fn moto_endpoint() -> Option<String> {
+    let moto = std::env::var("MOTO_ENDPOINT").ok();
+    if moto.is_none() {
+        eprintln!("NOT RUN: set MOTO_ENDPOINT to a moto server (`moto_server -H 127.0.0.1 -p 5055`); .ci/run does");
+        assert!(
+            std::env::var_os("SAML_DOCTOR_REQUIRE_MOTO").is_none(),
+            "SAML_DOCTOR_REQUIRE_MOTO is set but MOTO_ENDPOINT is not"
+        );
+    }
+    moto
+}

@@ -182,6 +182,16 @@ pub fn diagnose(args: DiagnoseArgs) -> Result<u8, Failure> {
     Ok(diagnosis.exit_code())
 }
 
+/// Where an output is written before it is renamed to `path`: beside it, `<name>.partial`.
+fn partial_path(path: &std::path::Path) -> std::path::PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
 /// Writes `bytes` beside `path` and renames it into place, so a failed run leaves no half
 /// report; a device or FIFO (not a regular file) is written directly.
 fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
@@ -189,12 +199,7 @@ fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
         return std::fs::write(path, bytes).map_err(fail);
     }
-    let mut tmp_name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    tmp_name.push(".partial");
-    let tmp = path.with_file_name(tmp_name);
+    let tmp = partial_path(path);
     if let Err(e) = std::fs::write(&tmp, bytes) {
         let _ = std::fs::remove_file(&tmp);
         return Err(fail(e));
@@ -428,12 +433,7 @@ pub fn redact(args: RedactArgs) -> Result<u8, Failure> {
                     "the output would overwrite the input: choose another -o".into(),
                 ));
             }
-            let mut tmp_name = path
-                .file_name()
-                .map(|n| n.to_os_string())
-                .unwrap_or_default();
-            tmp_name.push(".partial");
-            let tmp = path.with_file_name(tmp_name);
+            let tmp = partial_path(path);
             let file = std::fs::File::create(&tmp)
                 .map_err(|e| Failure(format!("cannot write {}: {e}", tmp.display())))?;
             let result = har::redact::redact(reader, file, mode);

@@ -16,6 +16,7 @@ use crate::entry::{self, Cut, Entry, NotHar, WalkError};
 use crate::find::{find_in_entry, LocationKind};
 use crate::json::Source;
 use crate::read_ahead::ReadAhead;
+use crate::steps::host_of;
 
 /// One place a message was seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -302,7 +303,9 @@ fn absorb(
         .as_deref()
         .and_then(|s| Timestamp::parse(s).ok());
     let found_in_entry = find_in_entry(&entry);
-    capture.steps.observe_at(&entry, started, &found_in_entry);
+    capture
+        .steps
+        .observe_at(&entry, started, host, &found_in_entry);
     for found in found_in_entry {
         if found.field == MessageField::SamlResponse {
             *saml_seen = true;
@@ -365,13 +368,6 @@ fn has_body(entry: &Entry) -> bool {
 
 fn url_without_query(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
-}
-
-fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?;
-    Some(host.split(':').next()?.to_ascii_lowercase())
 }
 
 /// The Connect instance's own URL: `<alias>.my.connect.aws` or `<alias>.awsapps.com/connect`

@@ -101,15 +101,22 @@ impl Steps {
             .started
             .as_deref()
             .and_then(|s| Timestamp::parse(s).ok());
-        self.observe_at(entry, started, found);
+        self.observe_at(entry, started, host_of(&entry.url), found);
     }
 
-    /// [`Self::observe`], given the entry's start time already parsed.
-    pub fn observe_at(&mut self, entry: &Entry, started: Option<Timestamp>, found: &[Found]) {
+    /// [`Self::observe`], given what the caller has already read from the entry: its start time
+    /// and its URL's host ([`host_of`]).
+    pub fn observe_at(
+        &mut self,
+        entry: &Entry,
+        started: Option<Timestamp>,
+        host: Option<String>,
+        found: &[Found],
+    ) {
         if self.first_started.is_none() {
             self.first_started = started;
         }
-        let Some(host) = host_of(&entry.url) else {
+        let Some(host) = host else {
             return;
         };
         let carries_saml = !found.is_empty();
@@ -282,7 +289,9 @@ fn query_names(query: &str) -> Vec<String> {
     names
 }
 
-fn host_of(url: &str) -> Option<String> {
+/// A URL's host, lower-case, without user info or port (an IPv6 literal keeps its brackets);
+/// `None` when it has none.
+pub fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let authority = rest.split(['/', '?', '#']).next()?;
     let host = authority.rsplit('@').next()?;

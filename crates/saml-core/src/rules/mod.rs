@@ -494,16 +494,7 @@ pub fn check_aws_attributes(a: &Assertion) -> Vec<Finding> {
 
     // SessionDuration.
     if let Some(values) = a.attribute_values(ATTR_SESSION_DURATION) {
-        let problem = match values {
-            [value] => SessionDuration::parse(value)
-                .err()
-                .map(|why| (value.clone(), why)),
-            _ => Some((
-                values.join(","),
-                format!("{} values; AWS needs exactly one", values.len()),
-            )),
-        };
-        if let Some((value, why)) = problem {
+        if let Some((value, why)) = single_value_problem(values, SessionDuration::parse) {
             findings.push(
                 Finding::new(
                     Code::SessionDurationInvalid,
@@ -516,16 +507,7 @@ pub fn check_aws_attributes(a: &Assertion) -> Vec<Finding> {
 
     // SourceIdentity.
     if let Some(values) = a.attribute_values(ATTR_SOURCE_IDENTITY) {
-        let problem = match values {
-            [value] => SourceIdentity::parse(value)
-                .err()
-                .map(|why| (value.clone(), why)),
-            _ => Some((
-                values.join(","),
-                format!("{} values; AWS needs exactly one", values.len()),
-            )),
-        };
-        if let Some((value, why)) = problem {
+        if let Some((value, why)) = single_value_problem(values, SourceIdentity::parse) {
             findings.push(
                 Finding::new(
                     Code::SourceIdentityInvalid,
@@ -584,6 +566,21 @@ pub fn check_aws_attributes(a: &Assertion) -> Vec<Finding> {
     findings
 }
 
+/// What is wrong with an attribute AWS reads one value of: its value (as shown) and why, when
+/// its one value does not `parse`, or when it has several.
+fn single_value_problem<T>(
+    values: &[String],
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<(String, String)> {
+    match values {
+        [value] => parse(value).err().map(|why| (value.clone(), why)),
+        _ => Some((
+            values.join(","),
+            format!("{} values; AWS needs exactly one", values.len()),
+        )),
+    }
+}
+
 /// An attribute name that differs from `expected` only in case, surrounding white space or the
 /// scheme (the classic hand-typed claim name).
 fn near_miss<'a>(a: &'a Assertion, expected: &str) -> Option<&'a str> {
@@ -626,7 +623,8 @@ pub fn check_relay_state(relay_state: &RelayStateInput) -> Vec<Finding> {
     }
 }
 
-/// Percent-encodes a Connect destination path the way the console expects (`/` as `%2F`).
+/// Percent-encodes every byte but RFC 3986's unreserved characters: a Connect destination path
+/// the way the console expects it (`/` as `%2F`), or a form value.
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len() * 3);
     for b in path.bytes() {

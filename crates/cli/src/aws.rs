@@ -401,17 +401,7 @@ impl<A: Account> Account for Remembering<A> {
 }
 
 fn replace_skips(report: &mut Report, findings: Vec<saml_core::Finding>) {
-    let account_checks: Vec<&str> = connect_check::AccountCheck::ALL
-        .iter()
-        .map(|c| c.name())
-        .chain(connect_check::checks::identity_center::CHECKS)
-        .collect();
-    report.findings.retain(|f| {
-        !(f.code == Code::CheckSkipped
-            && f.evidence
-                .get("check")
-                .is_some_and(|c| account_checks.contains(&c)))
-    });
+    report.findings.retain(|f| !f.is_account_check_skipped());
     report.findings.extend(findings);
     report.findings.sort_by_key(|f| f.severity);
 }

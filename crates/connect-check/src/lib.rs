@@ -17,7 +17,7 @@ pub mod sdk_identity_center;
 mod sdk_organizations;
 pub mod setup;
 
-use saml_core::{Facts, Finding};
+use saml_core::{Check, Facts, Finding};
 
 /// One check against the AWS account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,14 +40,15 @@ impl AccountCheck {
         AccountCheck::FederationToken,
     ];
 
-    pub fn name(self) -> &'static str {
+    /// The check, as `check_skipped` findings name it.
+    pub fn check(self) -> Check {
         match self {
-            AccountCheck::ConnectInstance => "Connect instance",
-            AccountCheck::ConnectUser => "Connect user",
-            AccountCheck::IamProvider => "IAM SAML provider",
-            AccountCheck::IamRole => "IAM role",
-            AccountCheck::TrustPolicy => "role trust policy",
-            AccountCheck::FederationToken => "GetFederationToken permission",
+            AccountCheck::ConnectInstance => Check::ConnectInstance,
+            AccountCheck::ConnectUser => Check::ConnectUser,
+            AccountCheck::IamProvider => Check::IamProvider,
+            AccountCheck::IamRole => Check::IamRole,
+            AccountCheck::TrustPolicy => Check::TrustPolicy,
+            AccountCheck::FederationToken => Check::FederationToken,
         }
     }
 
@@ -88,7 +89,7 @@ pub fn skipped(facts: &Facts, reason: &str) -> Vec<Finding> {
         .iter()
         .map(|c| {
             Finding::skipped(
-                c.name(),
+                c.check(),
                 format!("would verify {}; {reason}", c.verifies(facts)),
             )
         })

@@ -460,7 +460,7 @@ impl Capture {
                     Code::HarEntryTooLarge,
                     format!("HAR entry {entry} ({url}): {field} is over the {} MiB this tool reads, and was skipped", limit / (1024 * 1024)),
                 )
-                .with("entry", entry.to_string())
+                .at_entry(*entry)
                 .with("field", field.to_string())
                 .with("limit_bytes", limit.to_string()),
             );
@@ -471,7 +471,7 @@ impl Capture {
                     Code::HarPostDataMissing,
                     format!("HAR entry {entry}: POST {url} was recorded without its form body"),
                 )
-                .with("entry", entry.to_string())
+                .at_entry(*entry)
                 .with("url", url.clone()),
             );
         }
@@ -481,7 +481,7 @@ impl Capture {
                     Code::IdcErrorPage,
                     format!("HAR entry {entry} ({url}) is IAM Identity Center's page \"{}\"; likely causes: {}", page.text, page.likely_causes),
                 )
-                .with("entry", entry.to_string())
+                .at_entry(*entry)
                 .with("url", url.clone())
                 .with("page_text", page.text),
             );
@@ -492,7 +492,7 @@ impl Capture {
                     Code::ConnectDirectLogin,
                     format!("HAR entry {entry} opens the Connect instance at {url} with no SAML sign-in before it in the capture"),
                 )
-                .with("entry", entry.to_string())
+                .at_entry(*entry)
                 .with("url", url.clone()),
             );
         }

@@ -1,7 +1,20 @@
 //! The one table of what every finding code means: severity, title, explanation, fix and the
 //! error text AWS shows. Written in contract order (a test in `finding` checks it).
 
-use crate::finding::{Area, Code, CodeInfo, Severity};
+use crate::code::{Area, Code, CodeInfo, Severity};
+
+impl Code {
+    /// What the catalogue says about this code.
+    pub fn info(self) -> &'static CodeInfo {
+        // The catalogue is written in contract order; a test checks it matches ALL.
+        &CATALOGUE[self as usize]
+    }
+
+    /// The code's severity, from the catalogue.
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+}
 
 const fn entry(
     code: Code,
@@ -29,7 +42,7 @@ use Severity::{Error as E, Info as I, Warning as W};
 
 const RECAPTURE: &str = "Capture again: open the browser's developer tools, Network tab, tick \"Preserve log\", start from the identity provider's sign-in page or app tile and go on until the AWS or Amazon Connect page (or its error) shows, then export the HAR (\"Save all as HAR with content\").";
 
-pub(crate) static CATALOGUE: [CodeInfo; 73] = [
+static CATALOGUE: [CodeInfo; 73] = [
     entry(HarUnreadable, E, Capture, "The file is not a readable HAR capture",
         "saml-doctor reads HTTP Archive (HAR 1.2) files as Chrome, Edge, Firefox and Safari export them: a JSON object with log.entries. This file is not JSON, or is JSON of another shape.",
         RECAPTURE, None),
@@ -293,3 +306,19 @@ pub(crate) static CATALOGUE: [CodeInfo; 73] = [
         "To keep credentials longer, raise the permission set's session duration (IAM Identity Center > Permission sets > the set > Edit > Session duration); `saml-doctor sessions` shows every session's end.",
         None),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_own_catalogue_entry() {
+        for (i, code) in Code::ALL.iter().enumerate() {
+            assert_eq!(*code as usize, i);
+            assert_eq!(code.info().code, *code, "catalogue out of order at {code}");
+            assert_eq!(Code::from_name(code.as_str()), Some(*code));
+            assert!(!code.info().title.is_empty() && !code.info().fix.is_empty());
+        }
+        assert_eq!(CATALOGUE.len(), Code::ALL.len());
+    }
+}

@@ -10,7 +10,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurposeConfig};
 use base64::Engine;
 use serde::Serialize;
 
-use crate::finding::Code;
+use crate::code::Code;
 
 /// AWS rejects base64-encoded responses longer than this.
 pub const AWS_MAX_ENCODED_CHARS: usize = 100_000;

@@ -18,7 +18,9 @@ use serde::Serialize;
 
 use crate::c14n::{self, Index, Method, Subtree};
 use crate::cert::{CertError, Certificate, Hash, SignatureAlgorithm};
-use crate::finding::{Code, Finding};
+use crate::check::Check;
+use crate::code::Code;
+use crate::finding::Finding;
 use crate::metadata::Metadata;
 use crate::model::{NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
 use crate::time::AsOf;
@@ -872,7 +874,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
             .any(|c| matches!(c.outcome, Outcome::Valid { .. }))
     {
         findings.push(Finding::skipped(
-            "signing certificate trust",
+            Check::SigningCertificateTrust,
             "the signature verifies with the certificate the response carries; whether AWS trusts that certificate needs the identity provider's metadata: pass --metadata FederationMetadata.xml",
         ));
     }
@@ -970,7 +972,7 @@ fn outcome_finding(
         )),
         Outcome::Malformed { why } => invalid(format!("{}: {why}", c.path)),
         Outcome::NoKey => Some(Finding::skipped(
-            "signature verification",
+            Check::SignatureVerification,
             format!(
                 "{}: carries no certificate; pass --metadata with the identity provider's metadata",
                 c.path

@@ -1,8 +1,6 @@
-//! Findings: the stable codes users script against, and what a report says about each.
-//!
-//! The code list is a contract (`findings.md`): codes may be added, never renamed or dropped.
-//! Severity, title, explanation and fix of every code live in one table, [`Code::info`], which
-//! backs both the `fix` of each finding and `saml-doctor explain`, so the two cannot drift.
+//! Findings: one problem (or fact worth knowing) in a sign-in, with the catalogue's words for its
+//! code, the values it compared, and, where it has them, the check that did not run and the HAR
+//! entry it is about, as typed values.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -10,184 +8,8 @@ use std::fmt;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// The sign-in fails.
-    Error,
-    /// Works now, but fragile or about to break.
-    Warning,
-    /// Worth knowing.
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Which section of the contract a code belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Area {
-    Capture,
-    Decoding,
-    ResponseAndAssertion,
-    AwsAttributes,
-    ConnectRelayState,
-    AwsAccount,
-    /// IAM Identity Center as the service provider (offline and online).
-    IdentityCenter,
-}
-
-/// What the catalogue knows about a code.
-#[derive(Debug, Clone, Copy)]
-pub struct CodeInfo {
-    pub code: Code,
-    pub severity: Severity,
-    pub area: Area,
-    /// One line: what is wrong.
-    pub title: &'static str,
-    /// What AWS does, and why this makes the sign-in fail (or why it is worth knowing).
-    pub explanation: &'static str,
-    /// The concrete step that resolves it.
-    pub fix: &'static str,
-    /// The text AWS shows the user, when there is one.
-    pub aws_error: Option<&'static str>,
-}
-
-macro_rules! codes {
-    ($($variant:ident => $name:literal,)*) => {
-        /// A finding code. Serialized as the contract's snake_case string.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code { $($variant,)* }
-
-        impl Code {
-            /// Every code, in contract order.
-            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Code::$variant => $name,)* }
-            }
-
-            /// Looks a code up by its contract string.
-            pub fn from_name(name: &str) -> Option<Code> {
-                match name { $($name => Some(Code::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-codes! {
-    HarUnreadable => "har_unreadable",
-    HarTruncated => "har_truncated",
-    SamlResponseNotFound => "saml_response_not_found",
-    MultipleSamlResponses => "multiple_saml_responses",
-    HarPostDataMissing => "har_post_data_missing",
-    ConnectDirectLogin => "connect_direct_login",
-    HarEntryTooLarge => "har_entry_too_large",
-    SamlNotBase64 => "saml_not_base64",
-    SamlNotXml => "saml_not_xml",
-    SamlNotAResponse => "saml_not_a_response",
-    SamlTooLarge => "saml_too_large",
-    SamlSchemaInvalid => "saml_schema_invalid",
-    SamlRedacted => "saml_redacted",
-    StatusNotSuccess => "status_not_success",
-    AssertionMissing => "assertion_missing",
-    AssertionEncrypted => "assertion_encrypted",
-    DestinationNotAws => "destination_not_aws",
-    RecipientNotAws => "recipient_not_aws",
-    AudienceNotAws => "audience_not_aws",
-    NameIdMissing => "name_id_missing",
-    SubjectConfirmationInvalid => "subject_confirmation_invalid",
-    IssuerMismatch => "issuer_mismatch",
-    SignatureMissing => "signature_missing",
-    SignatureInvalid => "signature_invalid",
-    SigningCertNotInMetadata => "signing_cert_not_in_metadata",
-    SigningCertExpired => "signing_cert_expired",
-    SignatureSha1 => "signature_sha1",
-    AssertionExpired => "assertion_expired",
-    AssertionNotYetValid => "assertion_not_yet_valid",
-    AssertionTooOld => "assertion_too_old",
-    ClockSkew => "clock_skew",
-    SessionExpired => "session_expired",
-    RoleAttributeMissing => "role_attribute_missing",
-    RoleValueMalformed => "role_value_malformed",
-    RoleProviderAccountMismatch => "role_provider_account_mismatch",
-    MultipleRoles => "multiple_roles",
-    RoleSessionNameMissing => "role_session_name_missing",
-    RoleSessionNameInvalid => "role_session_name_invalid",
-    SessionDurationInvalid => "session_duration_invalid",
-    PrincipalTagInvalid => "principal_tag_invalid",
-    SourceIdentityInvalid => "source_identity_invalid",
-    RelayStateMissing => "relay_state_missing",
-    RelayStateMalformed => "relay_state_malformed",
-    RelayStateDestinationNotEncoded => "relay_state_destination_not_encoded",
-    ConnectInstanceNotFound => "connect_instance_not_found",
-    ConnectInstanceNotSaml => "connect_instance_not_saml",
-    ConnectUserNotFound => "connect_user_not_found",
-    ConnectUserCaseMismatch => "connect_user_case_mismatch",
-    IamProviderNotFound => "iam_provider_not_found",
-    IamProviderCertMismatch => "iam_provider_cert_mismatch",
-    IamProviderMetadataExpiring => "iam_provider_metadata_expiring",
-    IamRoleNotFound => "iam_role_not_found",
-    IamTrustPolicyDenies => "iam_trust_policy_denies",
-    FederationTokenNotAllowed => "federation_token_not_allowed",
-    FederationTokenWrongInstance => "federation_token_wrong_instance",
-    SessionDurationExceedsRoleMax => "session_duration_exceeds_role_max",
-    CheckSkipped => "check_skipped",
-    IamProviderMetadataDiffers => "iam_provider_metadata_differs",
-    IdcPostedToIamEndpoint => "idc_posted_to_iam_endpoint",
-    IdcAcsMalformed => "idc_acs_malformed",
-    IdcAudienceMalformed => "idc_audience_malformed",
-    IdcNameIdFormat => "idc_nameid_format",
-    IdcNameIdNotEmail => "idc_nameid_not_email",
-    IdcAssertionEncrypted => "idc_assertion_encrypted",
-    IdcMultipleAssertions => "idc_multiple_assertions",
-    IdcAccessControlAttributeInvalid => "idc_access_control_attribute_invalid",
-    IdcErrorPage => "idc_error_page",
-    IdcInstanceNotFound => "idc_instance_not_found",
-    IdcUserNotFound => "idc_user_not_found",
-    IdcUserCaseMismatch => "idc_user_case_mismatch",
-    IdcUserDisabled => "idc_user_disabled",
-    IdcNoAccountAssignment => "idc_no_account_assignment",
-    IdcPermissionSetSession => "idc_permission_set_session",
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Code {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl Code {
-    pub fn info(self) -> &'static CodeInfo {
-        // The catalogue is written in contract order; a test checks it matches ALL.
-        &crate::catalogue::CATALOGUE[self as usize]
-    }
-
-    pub fn severity(self) -> Severity {
-        self.info().severity
-    }
-}
+use crate::check::Check;
+use crate::code::{Code, Severity};
 
 /// Named values a finding compared, in the order they were added (serialized as a JSON object).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -230,7 +52,14 @@ pub struct Finding {
     pub detail: String,
     /// The concrete step that resolves it.
     pub fix: String,
+    /// The values the finding compared.
     pub evidence: Evidence,
+    /// For `check_skipped`: the check that did not run (its name is the `check` evidence).
+    #[serde(skip)]
+    pub check: Option<Check>,
+    /// The HAR entry the finding is about, when it is about one (also the `entry` evidence).
+    #[serde(skip)]
+    pub entry: Option<usize>,
 }
 
 impl Finding {
@@ -244,12 +73,28 @@ impl Finding {
             detail: detail.into(),
             fix: info.fix.to_owned(),
             evidence: Evidence::default(),
+            check: None,
+            entry: None,
         }
     }
 
     /// A check that could not run, and why.
-    pub fn skipped(check: &str, why: impl fmt::Display) -> Self {
-        Self::new(Code::CheckSkipped, format!("{check}: {why}")).with("check", check)
+    pub fn skipped(check: Check, why: impl fmt::Display) -> Self {
+        let mut f =
+            Self::new(Code::CheckSkipped, format!("{check}: {why}")).with("check", check.name());
+        f.check = Some(check);
+        f
+    }
+
+    /// The HAR entry the finding is about.
+    pub fn at_entry(mut self, entry: usize) -> Self {
+        self.entry = Some(entry);
+        self.with("entry", entry.to_string())
+    }
+
+    /// True for a `check_skipped` of a check that needs the AWS account.
+    pub fn is_account_check_skipped(&self) -> bool {
+        self.check.is_some_and(Check::needs_account)
     }
 
     /// Adds a named value the finding compared.
@@ -275,37 +120,6 @@ impl Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_code_has_its_own_catalogue_entry() {
-        for (i, code) in Code::ALL.iter().enumerate() {
-            assert_eq!(*code as usize, i);
-            assert_eq!(code.info().code, *code, "catalogue out of order at {code}");
-            assert_eq!(Code::from_name(code.as_str()), Some(*code));
-            assert!(!code.info().title.is_empty() && !code.info().fix.is_empty());
-        }
-        assert_eq!(crate::catalogue::CATALOGUE.len(), Code::ALL.len());
-    }
-
-    #[test]
-    fn codes_are_the_contract_strings() {
-        // The contract: these strings are what users script against.
-        let json = serde_json::to_string(&Code::RoleSessionNameInvalid).unwrap();
-        assert_eq!(json, "\"role_session_name_invalid\"");
-        let severities = [
-            (Code::HarTruncated, Severity::Warning),
-            (Code::MultipleSamlResponses, Severity::Info),
-            (Code::AssertionEncrypted, Severity::Info),
-            (Code::SigningCertExpired, Severity::Warning),
-            (Code::ClockSkew, Severity::Warning),
-            (Code::RelayStateMissing, Severity::Warning),
-            (Code::CheckSkipped, Severity::Info),
-            (Code::SamlTooLarge, Severity::Error),
-        ];
-        for (code, severity) in severities {
-            assert_eq!(code.severity(), severity, "{code}");
-        }
-    }
 
     #[test]
     fn evidence_serializes_as_an_ordered_object() {

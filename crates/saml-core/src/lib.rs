@@ -22,6 +22,8 @@ pub mod c14n;
 mod catalogue;
 #[cfg(feature = "signatures")]
 pub mod cert;
+pub mod check;
+pub mod code;
 pub mod decode;
 #[cfg(feature = "signatures")]
 pub mod dsig;
@@ -34,7 +36,9 @@ pub mod rules;
 pub mod time;
 pub mod xml;
 
-pub use finding::{Area, Code, CodeInfo, Evidence, Finding, Severity};
+pub use check::Check;
+pub use code::{Area, Code, CodeInfo, Severity};
+pub use finding::{Evidence, Finding};
 pub use report::{
     diagnose, diagnose_decoded, diagnose_decoded_in, diagnose_in, diagnose_xml, diagnose_xml_in,
     Context, Facts, IdpKind, Report,

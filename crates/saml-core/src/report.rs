@@ -6,8 +6,9 @@
 use serde::Serialize;
 
 use crate::aws::{ConnectRelayState, RolePair};
+use crate::code::{Code, Severity};
 use crate::decode::{self, Decoded, Transport, AWS_MAX_ENCODED_CHARS};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::Finding;
 use crate::metadata::Metadata;
 use crate::model::{self, Message, Response};
 use crate::rules::{
@@ -401,7 +402,7 @@ fn signature_verdict(document: &crate::xml::Document, ctx: &Context) -> Signatur
 fn signature_verdict(_: &crate::xml::Document, _: &Context) -> SignatureVerdict {
     SignatureVerdict {
         findings: vec![Finding::skipped(
-            "signature verification",
+            crate::check::Check::SignatureVerification,
             "saml-core was built without its `signatures` feature",
         )],
         summary: None,

@@ -27,7 +27,7 @@ pub struct Placed<'a> {
 pub fn place<'a>(d: &'a Diagnosis, capture: Option<&CaptureSteps>) -> Vec<Placed<'a>> {
     let mut placed = Vec::new();
     for f in &d.capture_findings {
-        let entry = f.evidence.get("entry").and_then(|e| e.parse().ok());
+        let entry = f.entry;
         placed.push(Placed {
             id: format!("f-{}", placed.len() + 1),
             finding: f,
@@ -270,9 +270,9 @@ fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed], aws_ran: b
         .filter(|p| p.message.is_some() && p.finding.code == Code::CheckSkipped)
         .collect();
     for check in AccountCheck::ALL {
-        let skip = skipped.iter().find(|p| {
-            p.message == Some(m) && p.finding.evidence.get("check") == Some(check.name())
-        });
+        let skip = skipped
+            .iter()
+            .find(|p| p.message == Some(m) && p.finding.check == Some(check.check()));
         let problems: Vec<&Placed> = placed
             .iter()
             .filter(|p| p.message == Some(m) && check_of(p.finding.code) == Some(check))
@@ -289,7 +289,10 @@ fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed], aws_ran: b
             (Some(p), _) => (
                 "skipped",
                 "○ skipped".to_owned(),
-                text(&scrub(without_check_name(&p.finding.detail, check.name()))),
+                text(&scrub(without_check_name(
+                    &p.finding.detail,
+                    check.check().name(),
+                ))),
             ),
             (None, false) => (
                 "problem",
@@ -321,7 +324,7 @@ fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed], aws_ran: b
         let _ = writeln!(
             out,
             "<tr class=\"{class}\"><th scope=\"row\">{}</th><td>{outcome}</td><td>{about}</td></tr>",
-            text(check.name())
+            text(check.check().name())
         );
     }
     // Account findings of checks not in the table above (other products' account checks).
@@ -341,12 +344,15 @@ fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed], aws_ran: b
             text(&p.finding.title)
         );
     }
-    let account_names: Vec<&str> = AccountCheck::ALL.iter().map(|c| c.name()).collect();
+    let account_checks: Vec<saml_core::Check> =
+        AccountCheck::ALL.iter().map(|c| c.check()).collect();
     let mut shown: Vec<(&str, &str)> = Vec::new();
     for p in &skipped {
-        let check = p.finding.evidence.get("check").unwrap_or("check");
+        let check = p.finding.check.map(|c| c.name()).unwrap_or("check");
         // Account checks run for the primary message only; other checks once each.
-        if account_names.contains(&check) || shown.contains(&(check, &p.finding.detail)) {
+        if p.finding.check.is_some_and(|c| account_checks.contains(&c))
+            || shown.contains(&(check, &p.finding.detail))
+        {
             continue;
         }
         shown.push((check, &p.finding.detail));

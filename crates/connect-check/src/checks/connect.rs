@@ -1,7 +1,7 @@
 //! The Amazon Connect checks: the instance the relay state names, and the user the
 //! RoleSessionName must match.
 
-use saml_core::{Code, Finding};
+use saml_core::{Check, Code, Finding};
 
 use super::{skipped, Input};
 use crate::account::{AccessError, Account, Match};
@@ -15,7 +15,7 @@ pub(super) async fn check_connect(
 ) -> bool {
     let Some(target) = &input.instance else {
         findings.push(Finding::skipped(
-            "Connect instance and user",
+            Check::ConnectInstanceAndUser,
             "no Connect instance is known: the capture has no Connect relay state; pass --instance-arn or --instance-id with --region",
         ));
         return false;
@@ -23,7 +23,7 @@ pub(super) async fn check_connect(
     let id = target.instance_id.as_str();
     match account.describe_instance(id).await {
         Err(e) => {
-            findings.push(skipped("Connect instance", &e));
+            findings.push(skipped(Check::ConnectInstance, &e));
             // The user check may still be allowed.
         }
         Ok(None) => {
@@ -61,13 +61,13 @@ pub(super) async fn check_connect(
     }
     let Some(name) = &input.role_session_name else {
         findings.push(Finding::skipped(
-            "Connect user",
+            Check::ConnectUser,
             "the assertion has no single RoleSessionName to look up",
         ));
         return true;
     };
     match find_user(account, id, name).await {
-        Err(e) => findings.push(skipped("Connect user", &e)),
+        Err(e) => findings.push(skipped(Check::ConnectUser, &e)),
         Ok(UserLookup::Exact) => {}
         Ok(UserLookup::OnlyCaseInsensitive(existing)) => findings.push(
             Finding::new(

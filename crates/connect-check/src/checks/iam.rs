@@ -2,7 +2,7 @@
 //! role's permission to call connect:GetFederationToken.
 
 use saml_core::aws::RolePair;
-use saml_core::{AsOf, Code, Finding};
+use saml_core::{AsOf, Check, Code, Finding};
 
 use super::{skipped, Input};
 use crate::account::{AccessError, Account, Role};
@@ -19,7 +19,7 @@ pub(super) async fn check_provider(
 ) {
     let arn = pair.provider.as_str();
     let provider = match account.saml_provider(arn).await {
-        Err(e) => return findings.push(skipped("IAM SAML provider", &e)),
+        Err(e) => return findings.push(skipped(Check::IamProvider, &e)),
         Ok(None) => {
             return findings.push(
                 Finding::new(
@@ -35,7 +35,7 @@ pub(super) async fn check_provider(
         Ok(m) => m,
         Err(e) => {
             return findings.push(Finding::skipped(
-                "IAM SAML provider metadata",
+                Check::IamProviderMetadata,
                 format!("the metadata IAM holds for {arn} could not be read: {e}"),
             ))
         }
@@ -112,7 +112,7 @@ pub(super) async fn check_role(
 ) -> Option<Role> {
     let role = match account.role(&pair.role.name).await {
         Err(e) => {
-            findings.push(skipped("IAM role", &e));
+            findings.push(skipped(Check::IamRole, &e));
             return None;
         }
         Ok(None) => {
@@ -151,7 +151,7 @@ pub(super) async fn check_role(
     }
     match Policy::parse("trust policy", &role.trust_policy) {
         Err(e) => findings.push(Finding::skipped(
-            "role trust policy",
+            Check::TrustPolicy,
             format!("the trust policy of {} could not be read: {e}", pair.role),
         )),
         Ok(trust) => {
@@ -175,7 +175,7 @@ pub(super) async fn check_role(
                 }
                 match evaluate(std::slice::from_ref(&trust), &request) {
                     Decision::Allow(_) => {}
-                    Decision::Unknown(why) => findings.push(Finding::skipped("role trust policy", format!("{action} for {}: {}", pair.role, why.join("; ")))),
+                    Decision::Unknown(why) => findings.push(Finding::skipped(Check::TrustPolicy, format!("{action} for {}: {}", pair.role, why.join("; ")))),
                     other => findings.push(
                         Finding::new(
                             Code::IamTrustPolicyDenies,
@@ -209,7 +209,7 @@ pub(super) async fn check_federation(
     ] {
         match result {
             Ok(d) => documents.extend(d),
-            Err(e) => return findings.push(skipped("GetFederationToken permission", &e)),
+            Err(e) => return findings.push(skipped(Check::FederationToken, &e)),
         }
     }
     let policies: Vec<Policy> = documents
@@ -218,7 +218,7 @@ pub(super) async fn check_federation(
             Ok(p) => Some(p),
             Err(e) => {
                 findings.push(Finding::skipped(
-                    "GetFederationToken permission",
+                    Check::FederationToken,
                     format!("the policy {} could not be read: {e}", d.name),
                 ));
                 None
@@ -247,7 +247,7 @@ pub(super) async fn check_federation(
     match decision {
         Decision::Allow(_) => {}
         Decision::Unknown(why) => findings.push(Finding::skipped(
-            "GetFederationToken permission",
+            Check::FederationToken,
             format!("{}: {}", pair.role, why.join("; ")),
         )),
         Decision::ExplicitDeny(by) => findings.push(
@@ -303,7 +303,7 @@ async fn check_boundary(
     resource: &str,
     findings: &mut Vec<Finding>,
 ) {
-    const CHECK: &str = "GetFederationToken permission";
+    const CHECK: Check = Check::FederationToken;
     let Some(arn) = &role.permissions_boundary else {
         return;
     };
@@ -368,7 +368,7 @@ async fn check_organization(
     resource: &str,
     findings: &mut Vec<Finding>,
 ) {
-    const CHECK: &str = "organization policies (SCPs, RCPs)";
+    const CHECK: Check = Check::OrganizationPolicies;
     let id = pair.role.account.as_str();
     let levels = match account.organization_policies(id).await {
         Ok(l) => l,

@@ -27,7 +27,7 @@
 
 use saml_core::identity_center_sessions::{parse_duration, PERMISSION_SET_DEFAULT_SECONDS};
 use saml_core::time::human_duration;
-use saml_core::{Code, Facts, Finding};
+use saml_core::{Check, Code, Facts, Finding};
 
 use crate::account::{AccessError, AccessResult};
 
@@ -128,11 +128,9 @@ pub trait IdentityCenterAccount {
     async fn permission_set(&self, instance_arn: &str, arn: &str) -> AccessResult<PermissionSet>;
 }
 
-/// The checks' names, as their `check_skipped` findings carry them.
-pub const CHECK_INSTANCE: &str = "Identity Center instance";
-pub const CHECK_USER: &str = "Identity Center user";
-pub const CHECK_ASSIGNMENTS: &str = "Identity Center permission sets";
-pub const CHECKS: [&str; 3] = [CHECK_INSTANCE, CHECK_USER, CHECK_ASSIGNMENTS];
+const CHECK_INSTANCE: Check = Check::IdentityCenterInstance;
+const CHECK_USER: Check = Check::IdentityCenterUser;
+const CHECK_ASSIGNMENTS: Check = Check::IdentityCenterAssignments;
 
 /// Most pages of ListUsers read looking for a case variant (100 users a page): past that the
 /// check says it stopped, rather than reading a huge directory.
@@ -175,7 +173,7 @@ pub fn skipped(facts: &Facts, reason: &str) -> Vec<Finding> {
     .collect()
 }
 
-fn skip(check: &str, e: &AccessError) -> Finding {
+fn skip(check: Check, e: &AccessError) -> Finding {
     let mut f = Finding::skipped(check, e);
     if let AccessError::Denied { action } = e {
         f = f.with("missing_permission", *action);
@@ -768,7 +766,7 @@ mod tests {
             ..Facts::default()
         };
         let s = skipped(&facts, "offline");
-        assert_eq!(s.len(), CHECKS.len());
+        assert_eq!(s.len(), 3);
         assert!(s[1].detail.contains("`jane.doe@contoso.com`") && s[1].detail.contains(STORE));
     }
 }

@@ -12,7 +12,7 @@ pub mod identity_center;
 mod tests;
 
 use saml_core::aws::{InstanceId, Region, RolePair};
-use saml_core::{AsOf, Facts, Finding, Report};
+use saml_core::{AsOf, Check, Facts, Finding, Report};
 
 use crate::account::{AccessError, Account};
 
@@ -99,7 +99,7 @@ impl Input {
     }
 }
 
-pub(crate) fn skipped(check: &str, e: &AccessError) -> Finding {
+pub(crate) fn skipped(check: Check, e: &AccessError) -> Finding {
     let mut f = Finding::skipped(check, e);
     if let AccessError::Denied { action } = e {
         f = f.with("missing_permission", *action);
@@ -121,7 +121,7 @@ pub async fn run(account: &impl Account, input: &Input, as_of: &AsOf) -> Vec<Fin
     }
     if input.roles.is_empty() {
         findings.push(Finding::skipped(
-            "IAM checks",
+            Check::IamChecks,
             "the assertion names no valid Role (role ARN, provider ARN)",
         ));
     }

@@ -28,7 +28,8 @@
 use serde::Serialize;
 
 use crate::aws::Region;
-use crate::finding::{Code, Finding};
+use crate::code::Code;
+use crate::finding::Finding;
 use crate::model::{Assertion, Response, CM_BEARER};
 
 pub const ATTR_ACCESS_CONTROL_PREFIX: &str =

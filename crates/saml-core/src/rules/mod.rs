@@ -5,7 +5,9 @@ use crate::aws::{
     ConnectRelayState, PrincipalTag, RolePair, RoleSessionName, SessionDuration, SourceIdentity,
     MAX_SESSION_TAGS,
 };
-use crate::finding::{Code, Finding};
+use crate::check::Check;
+use crate::code::Code;
+use crate::finding::Finding;
 use crate::model::{Assertion, Response, CM_BEARER};
 use crate::time::{human_duration, AsOf, Timestamp};
 
@@ -606,7 +608,7 @@ fn near_miss<'a>(a: &'a Assertion, expected: &str) -> Option<&'a str> {
 pub fn check_relay_state(relay_state: &RelayStateInput) -> Vec<Finding> {
     match relay_state {
         RelayStateInput::Unknown => vec![Finding::skipped(
-            "relay state",
+            Check::RelayState,
             "no RelayState was given with the response; pass --relay-state URL (the identity provider app's Relay State) or diagnose the HAR capture, which holds it",
         )],
         RelayStateInput::Absent => vec![Finding::new(Code::RelayStateMissing, "the sign-in POST to AWS carried no RelayState")],

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Writes the reports `saml-doctor diagnose` gives on every shipped input into tests/snapshots/.
+
+Each input under examples/ and tests/ (captures, pasted responses, signed fixtures, the hostile
+corpus, the bad-input corpus) is diagnosed as JSON and as text, and the example captures also as
+HTML. `tests/snapshots.rs` runs the same commands on the binary under test and requires the same
+bytes and exit status: a change to what a report says shows up as a diff of these files, reviewed
+like code. Run it after a change that is meant to alter a report:
+
+    cargo build -p saml-doctor && python3 scripts/report-snapshots.py [--binary target/debug/saml-doctor]
+
+Pasted responses are judged at a fixed instant (`--at`); captures at the instants they recorded.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests" / "snapshots"
+AT = "2024-05-14T09:31:09Z"
+
+# Not inputs to diagnose: keys, metadata, manifests, notes, the browser test, the embedding example.
+SKIP_DIRS = {"saml-keys", "keys", "browser", "embed", "snapshots", "support", "aws-config-empty"}
+SKIP_NAMES = {"manifest.json", "package.json", "package-lock.json"}
+
+
+def is_capture(path: pathlib.Path) -> bool:
+    return path.suffix in (".har", ".json")
+
+
+def inputs():
+    """(input path, extra arguments, formats) for every shipped input, in a stable order."""
+    hostile = json.loads((ROOT / "tests/hostile/manifest.json").read_text())
+    hostile_metadata = {c["file"]: c["metadata"] for c in hostile["cases"]}
+    found = []
+    for top in ("examples", "tests"):
+        for path in sorted((ROOT / top).rglob("*")):
+            rel = path.relative_to(ROOT)
+            if not path.is_file() or SKIP_DIRS.intersection(rel.parts[:-1]):
+                continue
+            if path.name in SKIP_NAMES or path.suffix in (".rs", ".md", ".values", ".mjs", ".pem", ".crt", ".key"):
+                continue
+            if path.name.startswith("metadata") or rel.parts[1] == "hostile" and path.name not in hostile_metadata:
+                continue
+            args = [] if is_capture(path) else ["--at", AT]
+            formats = ["json", "text"]
+            if top == "examples" and is_capture(path):
+                formats.append("html")
+            found.append((rel, args, formats))
+            if rel.parts[:3] == ("tests", "fixtures", "signed"):
+                found.append((rel, args + ["--metadata", "tests/fixtures/signed/metadata-current.xml"], ["json"]))
+            if rel.parts[1] == "hostile":
+                meta = f"tests/hostile/{hostile_metadata[path.name]}"
+                found.append((rel, args + ["--metadata", meta], ["json"]))
+    return found
+
+
+def snapshot_name(rel: pathlib.Path, args, fmt: str) -> str:
+    name = "__".join(rel.parts)
+    if "--metadata" in args:
+        name += "__with-metadata"
+    return f"{name}.{fmt}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default=str(ROOT / "target/debug/saml-doctor"))
+    opts = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    for old in OUT.iterdir():
+        old.unlink()
+    manifest = []
+    env = dict(os.environ, NO_COLOR="1")
+    for rel, args, formats in inputs():
+        for fmt in formats:
+            command = ["diagnose", str(rel), *args, "--format", fmt, "--color", "never"]
+            run = subprocess.run([opts.binary, *command], cwd=ROOT, env=env, capture_output=True, timeout=120)
+            name = snapshot_name(rel, args, fmt)
+            (OUT / name).write_bytes(run.stdout)
+            manifest.append({"args": command, "snapshot": name, "exit": run.returncode})
+    lines = ",\n".join(json.dumps(entry) for entry in manifest)
+    (OUT / "manifest.json").write_text(f"[\n{lines}\n]\n")
+    print(f"{len(manifest)} reports in {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

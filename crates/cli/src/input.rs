@@ -34,6 +34,28 @@ impl Source {
         }
     }
 
+    /// The input's size in bytes, when it is a file (for the progress bar).
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Stdin => None,
+        }
+    }
+
+    /// How a capture is best read from here: a regular file's reads never wait on anyone, so it
+    /// is read ahead on a thread of its own; standard input, or a path that is a pipe or a
+    /// terminal (`<(…)`, `/dev/stdin`), may be idle, and a read waiting on it would hold the
+    /// scan open after a verdict.
+    pub fn read_mode(&self) -> saml_diagnosis::ReadMode {
+        match self {
+            Source::File(path) if std::fs::metadata(path).is_ok_and(|m| m.is_file()) => {
+                saml_diagnosis::ReadMode::ReadAhead
+            }
+            _ => saml_diagnosis::ReadMode::InTurn,
+        }
+    }
+
+    /// The input as reports name it: its path, or "standard input".
     pub fn label(&self) -> String {
         match self {
             Source::Stdin => "standard input".to_owned(),

@@ -25,30 +25,30 @@ struct Cli {
 enum Command {
     /// Diagnose a sign-in: a HAR capture, or a SAMLResponse in any encoding (form value,
     /// base64, URL-encoded, XML)
-    Diagnose(commands::DiagnoseArgs),
+    Diagnose(commands::diagnose::DiagnoseArgs),
     /// Decode a SAMLResponse (or SAMLRequest) and print its XML, or its typed model as JSON
-    Decode(commands::DecodeArgs),
+    Decode(commands::decode::DecodeArgs),
     /// List the SAML messages found in a HAR capture
-    Extract(commands::ExtractArgs),
+    Extract(commands::extract::ExtractArgs),
     /// Show an identity provider's metadata: entityID, signing certificates, validUntil
-    Metadata(commands::MetadataArgs),
+    Metadata(commands::metadata::MetadataArgs),
     /// Print the least-privilege IAM policy `diagnose --aws` needs
     AwsPolicy,
     /// Make a HAR safe to attach to a support case: cookies, tokens, passwords and keys are
     /// replaced by markers; the SAMLResponse stays diagnosable but unusable
-    Redact(commands::RedactArgs),
+    Redact(commands::redact::RedactArgs),
     /// Write Amazon Connect SAML configuration: relay state, federation policy, trust policy
     #[command(subcommand)]
-    Connect(setup::ConnectCommand),
+    Connect(commands::setup::ConnectCommand),
     /// Explain a finding code: what AWS does, why it fails, how to fix it
-    Explain(setup::ExplainArgs),
+    Explain(commands::explain::ExplainArgs),
     /// Print a shell completion script
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff)
     Man,
     /// IAM Identity Center: when each session of a sign-in ends, why a user was signed out,
     /// until when a removed user can still act
-    Sessions(sessions::SessionsArgs),
+    Sessions(commands::sessions::SessionsArgs),
 }
 
 /// How to print results.
@@ -67,6 +67,21 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+impl ColorChoice {
+    /// Whether standard output gets colour: always, never, or on a terminal when NO_COLOR is
+    /// unset.
+    pub fn on_stdout(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::IsTerminal::is_terminal(&std::io::stdout())
+            }
+        }
+    }
 }
 
 /// What went wrong when the tool could not do its job (exit status 2).
@@ -103,14 +118,9 @@ pub(crate) use {out, outln};
 
 mod aws;
 mod commands;
-mod har_input;
-mod html;
 mod input;
-mod render;
-mod sessions;
-mod setup;
-mod style;
-mod timings;
+mod output;
+mod progress;
 
 fn man_page() -> Result<u8, Failure> {
     let mut out = Vec::new();
@@ -129,14 +139,14 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Diagnose(args) => commands::diagnose(args),
-        Command::Decode(args) => commands::decode(args),
-        Command::Extract(args) => commands::extract(args),
-        Command::Metadata(args) => commands::metadata(args),
+        Command::Diagnose(args) => commands::diagnose::run(args),
+        Command::Decode(args) => commands::decode::run(args),
+        Command::Extract(args) => commands::extract::run(args),
+        Command::Metadata(args) => commands::metadata::run(args),
         Command::AwsPolicy => aws::policy(),
-        Command::Redact(args) => commands::redact(args),
-        Command::Connect(command) => setup::connect(command),
-        Command::Explain(args) => setup::explain(args),
+        Command::Redact(args) => commands::redact::run(args),
+        Command::Connect(command) => commands::setup::connect(command),
+        Command::Explain(args) => commands::explain::run(args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(
@@ -149,7 +159,7 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Man => man_page(),
-        Command::Sessions(args) => sessions::sessions(args),
+        Command::Sessions(args) => commands::sessions::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

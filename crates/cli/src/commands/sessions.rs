@@ -7,11 +7,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use saml_core::identity_center_sessions::{
-    parse_duration, Answer, CliProfile, Inputs, SessionKind, Timeline,
-};
-use saml_core::{AsOf, AsOfSource, RelayStateInput, Timestamp};
-use serde::Serialize;
+use saml_core::identity_center_sessions::{parse_duration, CliProfile, Inputs, Timeline};
+use saml_core::{AsOfSource, Timestamp};
+use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Quiet};
+use saml_render::sessions::SessionsReport;
 
 use crate::input::{self, Kind, Source};
 use crate::{Failure, Format};
@@ -75,33 +74,34 @@ struct FromCapture {
 fn read_capture(file: &std::path::Path, at: Option<Timestamp>) -> Result<FromCapture, Failure> {
     let source = Source::from_arg(Some(file));
     let mut reader = source.open()?;
-    let given = at.map(|instant| AsOf {
-        instant,
-        source: AsOfSource::Given,
-    });
-    let report = match input::sniff(&source, &mut *reader)? {
-        Kind::Har => {
-            let (_, messages, _) = crate::har_input::diagnose(&source, reader, given, None, None)?;
-            messages
-                .into_iter()
-                .find(|m| m.primary)
-                .map(|m| m.report)
-                .ok_or_else(|| {
-                    Failure(format!(
-                        "{}: no SAMLResponse in the capture",
-                        source.label()
-                    ))
-                })?
-        }
+    let options = Options {
+        at,
+        ..Options::default()
+    };
+    let diagnosis = match input::sniff(&source, &mut *reader)? {
+        Kind::Har => diagnose_capture(
+            source.label(),
+            reader,
+            source.read_mode(),
+            &options,
+            &mut Quiet,
+        )?,
         Kind::Saml => {
             let bytes = input::read_bounded(&mut *reader, saml_core::decode::MAX_INPUT_BYTES)?;
-            let as_of = given.unwrap_or(AsOf {
-                instant: crate::commands::now(),
-                source: AsOfSource::Now,
-            });
-            saml_core::diagnose(&bytes, as_of, RelayStateInput::Unknown)
+            diagnose_pasted(source.label(), &bytes, &options, &mut Quiet)
         }
     };
+    let report = diagnosis
+        .messages
+        .into_iter()
+        .find(|m| m.primary)
+        .map(|m| m.report)
+        .ok_or_else(|| {
+            Failure(format!(
+                "{}: no SAMLResponse in the capture",
+                source.label()
+            ))
+        })?;
     if report.response().is_none() {
         return Err(Failure(format!(
             "{}: not a SAML response this tool can read",
@@ -115,14 +115,7 @@ fn read_capture(file: &std::path::Path, at: Option<Timestamp>) -> Result<FromCap
     })
 }
 
-#[derive(Serialize)]
-struct Output {
-    timeline: Timeline,
-    answers: Vec<Answer>,
-    notes: Vec<String>,
-}
-
-pub fn sessions(args: SessionsArgs) -> Result<u8, Failure> {
+pub fn run(args: SessionsArgs) -> Result<u8, Failure> {
     let signed_in_at = args
         .signed_in_at
         .as_deref()
@@ -180,65 +173,14 @@ pub fn sessions(args: SessionsArgs) -> Result<u8, Failure> {
     if let Some(v) = &args.removed_at {
         answers.push(timeline.removed_user(instant("removed-at", v)?));
     }
-    let output = Output {
+    let output = SessionsReport {
         timeline,
         answers,
         notes,
     };
     match args.format {
-        Format::Json => crate::outln!(
-            "{}",
-            serde_json::to_string_pretty(&output).map_err(|e| Failure(e.to_string()))?
-        ),
-        Format::Text => crate::out!("{}", text(&output)),
+        Format::Json => crate::outln!("{}", output.json()),
+        Format::Text => crate::out!("{}", output.text()),
     }
     Ok(0)
-}
-
-fn text(o: &Output) -> String {
-    let tl = &o.timeline;
-    let mut out = format!(
-        "IAM Identity Center sessions of a sign-in at {}\n\n",
-        tl.signed_in_at
-    );
-    for s in &tl.sessions {
-        let when = if s.latest == s.ends {
-            format!("ends {}", s.ends)
-        } else {
-            let latest = match s.kind {
-                SessionKind::ConsoleRole => "one opened just before the portal session ends",
-                SessionKind::Cli => "its last credentials",
-                _ => "at the latest",
-            };
-            format!("ends {} ({latest}: {})", s.ends, s.latest)
-        };
-        out += &format!("  {:<22} {when}\n", s.kind.name());
-        out += &crate::render::wrap(&format!("{:25}{}", "", s.because), 25);
-        out.push('\n');
-    }
-    for a in &o.answers {
-        let question = match a.question {
-            saml_core::identity_center_sessions::Question::SignedOut => {
-                format!("Why was I signed out at {}?", a.at)
-            }
-            saml_core::identity_center_sessions::Question::RemovedUser => {
-                format!("Until when can a user removed at {} still act?", a.at)
-            }
-        };
-        out += &format!("\n{question}\n");
-        out += &crate::render::wrap(&format!("  {}", a.answer), 2);
-        out.push('\n');
-        for f in &a.fixes {
-            out += &crate::render::wrap(&format!("  Fix: {f}"), 7);
-            out.push('\n');
-        }
-    }
-    if !o.notes.is_empty() {
-        out.push('\n');
-        for n in &o.notes {
-            out += &crate::render::wrap(&format!("Note: {n}"), 0);
-            out.push('\n');
-        }
-    }
-    out
 }

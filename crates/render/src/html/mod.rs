@@ -8,16 +8,17 @@
 //! cookies, headers, query values or tokens.
 
 mod assertion;
+mod checks;
 mod escape;
 mod findings;
+mod placed;
 mod timeline;
 mod timing;
 
 use std::fmt::Write as _;
 
-pub use timeline::{CaptureSteps, MessageSightings};
+use saml_diagnosis::Diagnosis;
 
-use crate::render::Diagnosis;
 use escape::{scrub, text};
 
 /// The page's policy: nothing may load, connect, run or submit; inline styles only.
@@ -25,10 +26,12 @@ pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'n
 
 const STYLE: &str = include_str!("style.css");
 
-/// The whole page for a diagnosis. `capture` is there when the input was a HAR; `aws_ran` when
-/// the account checks ran.
-pub fn render(d: &Diagnosis, capture: Option<&CaptureSteps>, aws_ran: bool) -> String {
-    let placed = findings::place(d, capture);
+/// The whole page for a diagnosis: with a timeline when the input was a HAR capture, and the
+/// account checks marked as run when they ran.
+pub fn render(d: &Diagnosis) -> String {
+    let capture = d.timeline.as_ref();
+    let aws_ran = d.account_checked;
+    let placed = placed::place(d, capture);
     let mut out = String::with_capacity(64 * 1024);
     let title = match placed
         .iter()
@@ -58,7 +61,7 @@ pub fn render(d: &Diagnosis, capture: Option<&CaptureSteps>, aws_ran: bool) -> S
 }
 
 /// The timing picture and the decoded assertion, for each diagnosed message (primary first).
-fn messages(out: &mut String, d: &Diagnosis, placed: &[findings::Placed]) {
+fn messages(out: &mut String, d: &Diagnosis, placed: &[placed::Placed]) {
     let several = d.messages.len() > 1;
     let heading = |i: usize| {
         let m = &d.messages[i];
@@ -71,7 +74,7 @@ fn messages(out: &mut String, d: &Diagnosis, placed: &[findings::Placed]) {
     out.push_str("<section id=\"timing\" aria-labelledby=\"timing-h\">\n<h2 id=\"timing-h\">The timing picture</h2>\n");
     let mut drew = false;
     for (i, m) in d.messages.iter().enumerate() {
-        let mine: Vec<&findings::Placed> = placed.iter().filter(|p| p.message == Some(i)).collect();
+        let mine: Vec<&placed::Placed> = placed.iter().filter(|p| p.message == Some(i)).collect();
         let mut one = String::new();
         timing::picture(&mut one, &m.report, &mine);
         if one.is_empty() {
@@ -96,7 +99,7 @@ fn messages(out: &mut String, d: &Diagnosis, placed: &[findings::Placed]) {
         if several {
             let _ = writeln!(out, "<h3>{}</h3>", text(&heading(i)));
         }
-        let mine: Vec<&findings::Placed> = placed.iter().filter(|p| p.message == Some(i)).collect();
+        let mine: Vec<&placed::Placed> = placed.iter().filter(|p| p.message == Some(i)).collect();
         assertion::table(out, &m.report, &mine);
     }
     if !any {
@@ -108,8 +111,8 @@ fn messages(out: &mut String, d: &Diagnosis, placed: &[findings::Placed]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::MessageReport;
     use saml_core::{AsOf, AsOfSource, RelayStateInput, Timestamp};
+    use saml_diagnosis::MessageReport;
 
     fn diagnosis_of(xml: &str, relay: Option<&str>) -> Diagnosis {
         let report = saml_core::diagnose_xml(
@@ -130,6 +133,7 @@ mod tests {
                 location: None,
                 primary: true,
                 report,
+                entry: None,
                 rerun: None,
             }],
         )
@@ -151,7 +155,7 @@ mod tests {
             HOSTILE,
             Some("javascript:alert(5)//\"><script>alert(6)</script>"),
         );
-        let page = render(&d, None, false);
+        let page = render(&d);
         // The only tags are the page's own, with no event handler, style or source attribute,
         // and links only to the page's own fragments.
         const TAGS: &[&str] = &[
@@ -240,7 +244,7 @@ mod tests {
     #[test]
     fn the_first_screenful_has_the_verdict_and_every_error_code() {
         let d = diagnosis_of(HOSTILE, None);
-        let page = render(&d, None, false);
+        let page = render(&d);
         let header_end = page.find("</header>").unwrap();
         let header = &page[..header_end];
         assert!(header.contains("The sign-in fails"));
@@ -257,7 +261,7 @@ mod tests {
             assert!(header.contains(&escape::text(&f.title)), "{}", f.title);
         }
         assert!(header.contains(&escape::text(
-            crate::render::verdict_words(&d.summary).as_str()
+            crate::words::verdict_words(&d.summary).as_str()
         )));
     }
 }

@@ -4,33 +4,13 @@
 
 use std::fmt::Write as _;
 
-use har::steps::{Step, StepKind, Steps};
+use har::steps::{Step, StepKind};
 use har::LocationKind;
 use saml_core::{Severity, Timestamp};
+use saml_diagnosis::CaptureSteps;
 
 use super::escape::{attr, text};
-use super::findings::Placed;
-
-/// Where one diagnosed message was seen in the capture.
-#[derive(Debug, Clone)]
-pub struct MessageSightings {
-    /// (HAR entry, how it was carried), in capture order.
-    pub seen: Vec<(usize, LocationKind)>,
-    /// The entry whose moment counts: the POST to AWS, else the last sighting.
-    pub key_entry: usize,
-    /// The capture shows the browser posting it (to AWS, or to IAM Identity Center).
-    pub posted: bool,
-}
-
-/// What the timeline needs from a HAR capture.
-#[derive(Debug, Clone, Default)]
-pub struct CaptureSteps {
-    pub steps: Steps,
-    /// Complete entries read.
-    pub entries: usize,
-    /// One per diagnosed message, in the order of the diagnosis' messages.
-    pub messages: Vec<MessageSightings>,
-}
+use super::placed::Placed;
 
 /// The `id` of a step's list item.
 fn step_id(entry: usize) -> String {
@@ -224,7 +204,7 @@ fn attached(out: &mut String, placed: &[&Placed]) {
             "<li class=\"sev-{}\"><a href=\"#{}\"><span class=\"sev\">{}</span> <code>{}</code> {}</a></li>",
             p.finding.severity.as_str(),
             p.id,
-            super::findings::severity_label(p.finding.severity),
+            crate::words::severity_label(p.finding.severity),
             p.finding.code.as_str(),
             text(&p.finding.title)
         );

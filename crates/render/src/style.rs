@@ -1,30 +1,21 @@
-//! Terminal colour: on only when writing to a terminal and NO_COLOR is unset (or when forced).
-
-use std::io::IsTerminal;
+//! Terminal colour for the text report: ANSI escapes when the caller says the output may be
+//! coloured (a terminal, and NO_COLOR unset: the caller's decision), plain text otherwise.
 
 use saml_core::Severity;
 
-use crate::ColorChoice;
-
+/// How the text report is painted.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
     color: bool,
 }
 
 impl Style {
-    pub fn for_stdout(choice: ColorChoice) -> Self {
-        let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
-            }
-        };
+    /// Coloured when `color`, plain otherwise.
+    pub fn new(color: bool) -> Self {
         Self { color }
     }
 
-    #[cfg(test)]
+    /// No colour.
     pub fn plain() -> Self {
         Self { color: false }
     }
@@ -37,14 +28,17 @@ impl Style {
         }
     }
 
+    /// Bold.
     pub fn bold(&self, text: &str) -> String {
         self.paint("1", text)
     }
 
+    /// Dimmed.
     pub fn dim(&self, text: &str) -> String {
         self.paint("2", text)
     }
 
+    /// The colour of a severity.
     pub fn severity(&self, severity: Severity, text: &str) -> String {
         match severity {
             Severity::Error => self.paint("1;31", text),
@@ -53,6 +47,7 @@ impl Style {
         }
     }
 
+    /// The colour of a good outcome.
     pub fn good(&self, text: &str) -> String {
         self.paint("1;32", text)
     }

@@ -12,7 +12,7 @@ use saml_core::time::human_duration;
 use saml_core::{AsOfSource, Code, Report, Timestamp};
 
 use super::escape::text;
-use super::findings::Placed;
+use super::placed::Placed;
 use super::timeline::clock;
 
 const WIDTH: f64 = 960.0;

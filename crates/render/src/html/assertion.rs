@@ -11,7 +11,7 @@ use saml_core::rules::{ATTR_PRINCIPAL_TAG_PREFIX, ATTR_SOURCE_IDENTITY};
 use saml_core::{Code, Report};
 
 use super::escape::{highlighted, text};
-use super::findings::Placed;
+use super::placed::Placed;
 
 /// Whether a verified signature covers a fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -362,7 +362,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
                 "<a class=\"sev-{}\" href=\"#{}\"><span class=\"sev\">{}</span> <code>{}</code></a> ",
                 p.finding.severity.as_str(),
                 p.id,
-                super::findings::severity_label(p.finding.severity),
+                crate::words::severity_label(p.finding.severity),
                 p.finding.code.as_str()
             );
         }

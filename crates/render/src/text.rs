@@ -1,102 +1,17 @@
-//! Rendering diagnoses: text for people (key facts, then findings by severity with the fix) and
-//! one JSON object for scripts.
+//! The text report, for people: per message its key facts, then the findings by severity, each
+//! with its fix and the words AWS shows; skipped checks grouped by reason; the verdict last.
 
 use std::fmt::Write as _;
 
 use saml_core::{Facts, Finding, Report, Severity};
-use serde::Serialize;
+use saml_diagnosis::Diagnosis;
 
 use crate::style::Style;
-
-/// One diagnosed message and where it was found.
-#[derive(Serialize)]
-pub struct MessageReport {
-    /// Where the message came from (a HAR entry and URL), when known.
-    pub location: Option<String>,
-    /// True for the message whose outcome the user saw (the last one sent to AWS).
-    pub primary: bool,
-    #[serde(flatten)]
-    pub report: Report,
-    /// The decoded message, to diagnose again against the IAM provider's metadata (`--aws`).
-    #[serde(skip)]
-    pub rerun: Option<crate::aws::Rerun>,
-}
-
-/// Everything one run found.
-#[derive(Serialize)]
-pub struct Diagnosis {
-    pub saml_doctor: &'static str,
-    pub input: String,
-    /// Every finding of the run: about the capture itself, then each message's.
-    pub findings: Vec<Finding>,
-    pub summary: Summary,
-    /// Findings about the capture itself rather than one message (truncated HAR, no SAML…).
-    pub capture_findings: Vec<Finding>,
-    pub messages: Vec<MessageReport>,
-}
-
-#[derive(Serialize, Default)]
-pub struct Summary {
-    pub errors: usize,
-    pub warnings: usize,
-    /// Notes as the report shows them: each block of skipped checks (one per message or
-    /// capture) counts once, as it is printed once.
-    pub info: usize,
-    /// Every skipped check, one by one.
-    pub skipped_checks: usize,
-}
-
-impl Diagnosis {
-    pub fn new(
-        input: String,
-        capture_findings: Vec<Finding>,
-        messages: Vec<MessageReport>,
-    ) -> Self {
-        let mut findings = capture_findings.clone();
-        for m in &messages {
-            findings.extend(
-                m.report
-                    .findings
-                    .iter()
-                    .cloned()
-                    .map(|f| match &m.location {
-                        Some(loc) => f.located(loc),
-                        None => f,
-                    }),
-            );
-        }
-        findings.sort_by_key(|f| f.severity);
-        let mut summary = Summary::default();
-        for f in &findings {
-            match f.severity {
-                _ if f.code == saml_core::Code::CheckSkipped => summary.skipped_checks += 1,
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => summary.info += 1,
-            }
-        }
-        let blocks = std::iter::once(capture_findings.as_slice())
-            .chain(messages.iter().map(|m| m.report.findings.as_slice()));
-        summary.info += blocks
-            .filter(|b| b.iter().any(|f| f.code == saml_core::Code::CheckSkipped))
-            .count();
-        Self {
-            saml_doctor: env!("CARGO_PKG_VERSION"),
-            input,
-            findings,
-            summary,
-            capture_findings,
-            messages,
-        }
-    }
-
-    pub fn exit_code(&self) -> u8 {
-        u8::from(self.summary.errors > 0)
-    }
-}
+use crate::words::{counts, plural, verdict_words};
 
 const WIDTH: usize = 100;
 
+/// The whole text report of a diagnosis.
 pub fn text(d: &Diagnosis, style: Style) -> String {
     let mut out = String::new();
     let capture: Vec<&Finding> = d.capture_findings.iter().collect();
@@ -136,38 +51,6 @@ pub fn text(d: &Diagnosis, style: Style) -> String {
     };
     let _ = writeln!(out, "{verdict}: {}", counts(s));
     out
-}
-
-/// The run's outcome in words, shared by the text and HTML reports.
-pub fn verdict_words(s: &Summary) -> String {
-    if s.errors > 0 {
-        format!("{} error{} found", s.errors, plural(s.errors))
-    } else if s.warnings > 0 {
-        "no error found, but see the warnings".to_owned()
-    } else {
-        "no problem found".to_owned()
-    }
-}
-
-/// `1 error, 0 warnings, 7 notes`.
-pub fn counts(s: &Summary) -> String {
-    format!(
-        "{} error{}, {} warning{}, {} note{}",
-        s.errors,
-        plural(s.errors),
-        s.warnings,
-        plural(s.warnings),
-        s.info,
-        plural(s.info)
-    )
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 fn facts_block(out: &mut String, report: &Report, style: Style) {
@@ -390,10 +273,6 @@ pub fn wrap(line: &str, hang: usize) -> String {
         first = false;
     }
     out
-}
-
-pub fn json(d: &Diagnosis) -> String {
-    serde_json::to_string_pretty(d).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 #[cfg(test)]

@@ -1,0 +1,125 @@
+//! `saml-doctor diagnose`: a HAR capture or a pasted SAML message in, the report out (text, JSON
+//! or one HTML page), with the account checks when `--aws` is given.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use saml_core::decode::MAX_INPUT_BYTES;
+use saml_core::Timestamp;
+use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Phase};
+use saml_render::Style;
+
+use crate::input::{self, Kind, Source};
+use crate::progress::{Terminal, TimingArgs};
+use crate::{ColorChoice, Failure};
+
+#[derive(Args)]
+pub struct DiagnoseArgs {
+    /// A HAR capture, or a file holding a SAMLResponse (form value, base64, URL-encoded or
+    /// XML); `-` or nothing reads standard input
+    file: Option<PathBuf>,
+    /// The RelayState the identity provider sends (its app's Relay State setting), for the
+    /// Amazon Connect checks; a HAR capture carries its own
+    #[arg(long, value_name = "URL")]
+    relay_state: Option<String>,
+    /// The identity provider's metadata (Azure AD: Federation Metadata XML), to verify
+    /// signatures and the Issuer against what the IAM SAML provider should hold
+    #[arg(long, value_name = "FILE")]
+    metadata: Option<PathBuf>,
+    /// Judge time rules at this instant (RFC 3339, e.g. 2024-05-14T09:31:09Z) instead of now;
+    /// a HAR capture uses the time each message was sent
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// `text` for people, `json` for scripts, `html` for one self-contained page to attach to a
+    /// ticket (timeline, timing picture, decoded assertion; no script, no secrets)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write the report to this file instead of standard output (written whole or not at all)
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(flatten)]
+    aws: crate::aws::AwsArgs,
+    #[command(flatten)]
+    timing: TimingArgs,
+}
+
+/// How `diagnose` prints its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For people
+    Text,
+    /// For scripts: one JSON object
+    Json,
+    /// One self-contained HTML page
+    Html,
+}
+
+pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
+    let source = Source::from_arg(args.file.as_deref());
+    let mut reader = source.open()?;
+    let mut terminal = Terminal::new(source.size());
+    let options = Options {
+        at: args
+            .at
+            .as_deref()
+            .map(|at| Timestamp::parse(at).map_err(|e| Failure(format!("--at: {e}"))))
+            .transpose()?,
+        relay_state: args.relay_state.clone(),
+        metadata: args.metadata.as_deref().map(read_metadata).transpose()?,
+    };
+    let mut diagnosis = match input::sniff(&source, &mut *reader)? {
+        Kind::Har => diagnose_capture(
+            source.label(),
+            reader,
+            source.read_mode(),
+            &options,
+            &mut terminal,
+        )?,
+        Kind::Saml => {
+            let started = std::time::Instant::now();
+            let bytes = input::read_bounded(&mut *reader, MAX_INPUT_BYTES)?;
+            saml_diagnosis::Observer::spent(&mut terminal, Phase::Reading, started.elapsed());
+            diagnose_pasted(source.label(), &bytes, &options, &mut terminal)
+        }
+    };
+    if args.aws.aws {
+        let started = std::time::Instant::now();
+        args.aws.check(&mut diagnosis, options.metadata.as_ref())?;
+        diagnosis.account_checked = true;
+        saml_diagnosis::Observer::spent(&mut terminal, Phase::AccountChecks, started.elapsed());
+    }
+    let report = match args.format {
+        ReportFormat::Json => format!("{}\n", saml_render::json(&diagnosis)),
+        ReportFormat::Text => {
+            // A file gets no colour unless asked for.
+            let color = match (&args.output, args.color) {
+                (Some(_), ColorChoice::Auto) => ColorChoice::Never,
+                (_, c) => c,
+            };
+            saml_render::text(&diagnosis, Style::new(color.on_stdout()))
+        }
+        ReportFormat::Html => saml_render::html::render(&diagnosis),
+    };
+    crate::output::report(args.output.as_deref(), &report)?;
+    terminal.finish(args.timing.timings);
+    Ok(u8::from(diagnosis.has_errors()))
+}
+
+/// Reads and parses an identity provider's metadata file; failing to is a usage error.
+pub fn read_metadata(path: &std::path::Path) -> Result<saml_core::metadata::Metadata, Failure> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure(format!("--metadata {}: {e}", path.display())))?;
+    if bytes.len() > 4 << 20 {
+        return Err(Failure(format!(
+            "--metadata {}: {} bytes is not identity-provider metadata (over 4 MiB)",
+            path.display(),
+            bytes.len()
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure(format!("--metadata {}: not UTF-8 text", path.display())))?;
+    saml_core::metadata::parse(&text)
+        .map_err(|e| Failure(format!("--metadata {}: {e}", path.display())))
+}

@@ -1,96 +1,133 @@
-//! How another Rust program embeds saml-core: decode what a user pasted, parse it, run the
-//! offline rules, and act on the findings by code. Run it from the repository root:
+//! How another Rust program embeds saml-doctor's diagnosis: give `saml-diagnosis` a browser's HAR
+//! capture, get typed findings back, act on them by code; then run the checks in the AWS account
+//! (here on recorded AWS responses, through the real SDK clients) and act on those too. Run it
+//! from the repository root:
 //!
 //! ```text
-//! cargo run -p embed-saml-core -- examples/guest-user-samlresponse.txt 2024-05-14T09:31:09Z
+//! cargo run -p embed-saml-doctor -- examples/healthy-azure-chrome.har examples/embed/recorded
 //! ```
 
+mod replay;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use saml_core::model::{self, Message};
-use saml_core::{decode, rules, AsOf, AsOfSource, Code, RelayStateInput, Severity, Timestamp};
+use saml_core::{Code, Severity};
+use saml_diagnosis::account::{check_account, AccountOptions, SdkAccounts};
+use saml_diagnosis::{diagnose_capture, Diagnosis, Options, Quiet, ReadMode};
+
+/// What this program does about a finding, by its stable code.
+fn act_on(d: &Diagnosis) -> Vec<String> {
+    let mut actions = Vec::new();
+    for f in &d.findings {
+        match f.code {
+            Code::RoleSessionNameInvalid => actions.push(format!(
+                "open a ticket for the identity team: map RoleSessionName from user.mail ({})",
+                f.detail
+            )),
+            Code::ConnectUserCaseMismatch => actions.push(format!(
+                "rename the Amazon Connect user {} to {}, as the identity provider sends it",
+                f.evidence.get("connect_username").unwrap_or("?"),
+                f.evidence.get("role_session_name").unwrap_or("?"),
+            )),
+            Code::ConnectUserNotFound => {
+                actions.push("create the agent in Amazon Connect".to_owned())
+            }
+            _ if f.severity == Severity::Error => actions.push(format!("{}: {}", f.code, f.fix)),
+            _ => {}
+        }
+    }
+    actions
+}
+
+fn print(stage: &str, d: &Diagnosis) {
+    println!(
+        "{stage}: {} error(s), {} warning(s)",
+        d.summary.errors, d.summary.warnings
+    );
+    for f in d.findings.iter().filter(|f| f.code != Code::CheckSkipped) {
+        println!("  {} {} · {}", f.severity, f.code, f.title);
+    }
+    let skipped = d
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::CheckSkipped)
+        .count();
+    println!("  ({skipped} check(s) not run)");
+    for action in act_on(d) {
+        println!("  -> {action}");
+    }
+}
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
-    let path = args
+    let capture = args
         .next()
-        .unwrap_or_else(|| "examples/guest-user-samlresponse.txt".into());
-    let at = args.next().unwrap_or_else(|| "2024-05-14T09:31:09Z".into());
+        .unwrap_or_else(|| "examples/healthy-azure-chrome.har".into());
+    let recorded = args.next().map(PathBuf::from);
 
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
+    // Offline: the capture in, a typed report out.
+    let file = match std::fs::File::open(&capture) {
+        Ok(f) => f,
         Err(e) => {
-            eprintln!("{path}: {e}");
+            eprintln!("{capture}: {e}");
             return ExitCode::from(2);
         }
     };
-    let as_of = AsOf {
-        instant: Timestamp::parse(&at).expect("an RFC 3339 time"),
-        source: AsOfSource::Given,
-    };
-
-    // Step by step: each stage is a pure function with a typed result.
-    let decoded = match decode::decode(&bytes) {
+    let reader = Box::new(std::io::BufReader::new(file));
+    let options = Options::default();
+    let mut diagnosis = match diagnose_capture(
+        capture.clone(),
+        reader,
+        ReadMode::ReadAhead,
+        &options,
+        &mut Quiet,
+    ) {
         Ok(d) => d,
         Err(e) => {
-            println!("{}: {e}", e.code());
-            return ExitCode::from(1);
+            eprintln!("{e}");
+            return ExitCode::from(2);
         }
     };
-    println!(
-        "decoded {} base64 characters (URL-decoded {} time(s))",
-        decoded.encoded_chars.unwrap_or(0),
-        decoded.transport.url_decoding_rounds
-    );
-    let response = match model::parse(&decoded.xml) {
-        Ok(Message::Response(r)) => r,
-        Ok(Message::Other { element, .. }) => {
-            println!("not a Response but a {element}");
-            return ExitCode::from(1);
-        }
-        Err(e) => {
-            println!("saml_not_xml: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let assertion = response.assertions.first();
-    println!("issuer: {}", response.issuer.as_deref().unwrap_or("?"));
-    if let Some(name) = assertion.and_then(|a| a.attribute_values(rules::ATTR_ROLE_SESSION_NAME)) {
-        println!("RoleSessionName: {}", name.join(", "));
-    }
+    print("offline", &diagnosis);
 
-    let mut findings = rules::check_response(&response, &as_of);
-    findings.extend(rules::check_relay_state(&RelayStateInput::Unknown));
-    for f in &findings {
-        println!(
-            "[{}] {}: {}\n    fix: {}",
-            f.severity, f.code, f.detail, f.fix
-        );
+    // With the account: the SDK on recorded responses (any SdkConfig works: a profile's, or one
+    // with an endpoint override or an HTTP client of the caller's, as here).
+    if let Some(dir) = recorded {
+        let config = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(
+                    aws_credential_types::Credentials::new(
+                        "AKIDEXAMPLE",
+                        "recorded",
+                        None,
+                        None,
+                        "recorded",
+                    ),
+                ),
+            )
+            .http_client(replay::Replay::client(dir))
+            .build();
+        let accounts = SdkAccounts::from_config(config);
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("cannot start a runtime: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        runtime.block_on(check_account(
+            &mut diagnosis,
+            &accounts,
+            &AccountOptions::default(),
+            options.metadata.as_ref(),
+        ));
+        print("with the account", &diagnosis);
     }
-    // Act on a code, as a script or a support bot would.
-    if findings
-        .iter()
-        .any(|f| f.code == Code::RoleSessionNameInvalid)
-    {
-        println!("=> map RoleSessionName from user.mail in the identity provider");
-    }
-    // Or use the one-call form, which also turns decoding errors into findings and verifies
-    // signatures (against the certificate the response carries, or given metadata).
-    let report = saml_core::diagnose(&bytes, as_of, RelayStateInput::Unknown);
-    for f in &findings {
-        assert!(
-            report.codes().contains(&f.code),
-            "the one-call form finds {} too",
-            f.code
-        );
-    }
-    if let Some(signature) = &report.facts.signature {
-        println!("signature: {signature}");
-    }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    println!("{errors} error(s)");
-    ExitCode::SUCCESS
+    ExitCode::from(u8::from(diagnosis.has_errors()))
 }

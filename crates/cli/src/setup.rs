@@ -128,6 +128,7 @@ fn area_name(area: saml_core::Area) -> &'static str {
         ConnectRelayState => "Amazon Connect (relay state)",
         AwsAccount => "AWS account (online)",
         IdentityCenter => "IAM Identity Center",
+        AccountAudit => "Account audit (before anyone signs in)",
     }
 }
 

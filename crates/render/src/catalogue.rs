@@ -30,6 +30,7 @@ pub fn area_name(area: saml_core::Area) -> &'static str {
         ConnectRelayState => "Amazon Connect (relay state)",
         AwsAccount => "AWS account (online)",
         IdentityCenter => "IAM Identity Center",
+        AccountAudit => "Account audit (before anyone signs in)",
     }
 }
 

@@ -42,7 +42,7 @@ use Severity::{Error as E, Info as I, Warning as W};
 
 const RECAPTURE: &str = "Capture again: open the browser's developer tools, Network tab, tick \"Preserve log\", start from the identity provider's sign-in page or app tile and go on until the AWS or Amazon Connect page (or its error) shows, then export the HAR (\"Save all as HAR with content\").";
 
-static CATALOGUE: [CodeInfo; 73] = [
+static CATALOGUE: [CodeInfo; 83] = [
     entry(HarUnreadable, E, Capture, "The file is not a readable HAR capture",
         "saml-doctor reads HTTP Archive (HAR 1.2) files as Chrome, Edge, Firefox and Safari export them: a JSON object with log.entries. This file is not JSON, or is JSON of another shape.",
         RECAPTURE, None),
@@ -304,6 +304,50 @@ static CATALOGUE: [CodeInfo; 73] = [
     entry(IdcPermissionSetSession, I, IdentityCenter, "A permission set the user can use, and its session duration",
         "Each permission set sets how long its role sessions last (SessionDuration, 1 to 12 hours, default 1 hour), independently of the access portal session. This is why console and CLI credentials expire every hour by default.",
         "To keep credentials longer, raise the permission set's session duration (IAM Identity Center > Permission sets > the set > Edit > Session duration); `saml-doctor sessions` shows every session's end.",
+        None),
+    // `saml-doctor audit`: what will fail, found in the account before anyone signs in.
+    // Facts: IAM API reference (GetSAMLProvider, SAMLPrivateKey, ListRoles), IAM User Guide
+    // ("Configure SAML assertions for the authentication response"), Amazon Connect
+    // Administrator Guide ("Configure SAML for identity management").
+    entry(IamProviderMissingCurrentCert, E, AccountAudit, "The IAM SAML provider lacks the identity provider's current signing certificate",
+        "STS verifies every SAML response against the signing certificates of the metadata uploaded to the IAM SAML provider. The identity provider's current metadata (--metadata) has a current certificate the provider does not hold: of that metadata's certificates that have not expired, the one valid the longest (earliest notBefore), which the identity provider signs with until it rolls over. Sign-ins through this provider fail now, unless the identity provider has already rolled over to a newer certificate the provider holds.",
+        "Upload the identity provider's current metadata to the provider: IAM console > Identity providers > the provider > Replace metadata, or `aws iam update-saml-provider --saml-provider-arn <provider-ARN> --saml-metadata-document file://metadata.xml`.",
+        Some("Response signature invalid")),
+    entry(IamProviderMissingNextCert, W, AccountAudit, "The IAM SAML provider lacks the identity provider's next signing certificate",
+        "The identity provider's current metadata (--metadata) also publishes a next certificate: one that has not expired and became (or becomes) valid after the current one. The identity provider signs with it from its rollover on (AD FS promotes its secondary certificate on its own schedule; Entra ID and Okta when an administrator activates the new certificate), and from then every sign-in through this provider fails. A provider holding the current and the next certificate keeps working across the rollover.",
+        "Before the rollover, upload the identity provider's current metadata (it holds both certificates): IAM console > Identity providers > the provider > Replace metadata, or `aws iam update-saml-provider --saml-provider-arn <provider-ARN> --saml-metadata-document file://metadata.xml`.",
+        Some("Response signature invalid")),
+    entry(IamProviderEntityIdMismatch, E, AccountAudit, "The IAM SAML provider's entityID differs from the identity provider's",
+        "STS requires the response's Issuer to equal the entityID of the metadata uploaded to the provider. The provider shares a signing certificate with the identity provider's current metadata (--metadata), or differs from its entityID only in letter case or a trailing slash, but names another entityID (an old tenant or application, a copied metadata file), so the identity provider's responses are refused.",
+        "Upload the identity provider's current metadata to the provider: IAM console > Identity providers > the provider > Replace metadata, or `aws iam update-saml-provider --saml-provider-arn <provider-ARN> --saml-metadata-document file://metadata.xml`.",
+        Some("Issuer not present in specified provider")),
+    entry(IamProviderExpired, E, AccountAudit, "The IAM SAML provider has expired",
+        "GetSAMLProvider reports ValidUntil, the expiration date and time of the SAML provider, which IAM takes from the validUntil of the uploaded metadata; in SAML, metadata past its validUntil must not be used. The provider's ValidUntil, or its metadata's validUntil, has passed.",
+        "Download the identity provider's current metadata (its validUntil ahead, or none) and upload it: IAM console > Identity providers > the provider > Replace metadata, or `aws iam update-saml-provider --saml-provider-arn <provider-ARN> --saml-metadata-document file://metadata.xml`.",
+        None),
+    entry(IamProviderEncryptionKeyMissing, E, AccountAudit, "The IAM SAML provider requires encrypted assertions but holds no private key",
+        "With AssertionEncryptionMode Required, IAM accepts only encrypted assertions, and decrypts them with a private key uploaded to the provider (at most two). This provider has none, so no assertion can be decrypted and every sign-in through it fails.",
+        "Upload the private key of the certificate the identity provider encrypts to (IAM console > Identity providers > the provider > Manage assertion encryption > Add private key, or `aws iam update-saml-provider --saml-provider-arn <provider-ARN> --add-private-key file://key.pem`), or, if the identity provider does not encrypt, allow unencrypted assertions (`--assertion-encryption-mode Allowed`).",
+        None),
+    entry(TrustPolicyProviderNotFound, E, AccountAudit, "A role's trust policy names a SAML provider that does not exist",
+        "The trust policy's Principal (Federated) names a saml-provider ARN that matches no IAM identity provider of the role's account: it was deleted or renamed (a new provider gets a new ARN, and roles are not updated), the name differs in case, or it is in another account (the provider must be in the role's account).",
+        "Edit the role's trust relationship to name the existing provider's ARN (IAM console > Roles > the role > Trust relationships > Edit trust policy, or `aws iam update-assume-role-policy --role-name <role> --policy-document file://trust.json`), or create the provider again (IAM console > Identity providers > Add provider > SAML).",
+        None),
+    entry(TrustPolicySamlAudNotAws, E, AccountAudit, "A role's trust policy allows SAML sign-in only with a SAML:aud that is no AWS sign-in endpoint",
+        "STS sets SAML:aud to the endpoint the response was posted to (its Recipient): https://signin.aws.amazon.com/saml, a regional https://<region>.signin.aws.amazon.com/saml, /static/saml, https://<region>.signin.aws.amazon.com/saml/acs/<provider-id> for encrypted assertions, and in GovCloud and China the same paths on signin.amazonaws-us-gov.com and signin.amazonaws.cn. The trust policy allows the provider only for SAML:aud values that are none of these in the role's partition (a typo, a trailing slash, the Audience instead of the endpoint, another partition's host), so no sign-in can satisfy it.",
+        "Edit the role's trust relationship: Condition StringEquals SAML:aud [\"https://signin.aws.amazon.com/saml\"], plus the regional endpoint the identity provider posts to if it uses one (IAM console > Roles > the role > Trust relationships > Edit trust policy, or `aws iam update-assume-role-policy --role-name <role> --policy-document file://trust.json`; `saml-doctor connect trust-policy` writes one).",
+        Some("Not authorized to perform sts:AssumeRoleWithSAML")),
+    entry(IamProviderNotTrusted, I, AccountAudit, "No role trusts the IAM SAML provider",
+        "No role of the account lets this provider assume it with sts:AssumeRoleWithSAML (its trust policies were evaluated), so the provider signs nobody in: a leftover of a migration, or the roles name another provider.",
+        "If the provider is no longer used, delete it (IAM console > Identity providers > the provider > Delete, or `aws iam delete-saml-provider --saml-provider-arn <provider-ARN>`); otherwise add it to the trust policy of the roles its users assume.",
+        None),
+    entry(ConnectUsernameNotSessionName, E, AccountAudit, "A Connect username can never be a RoleSessionName",
+        "On a SAML instance, Amazon Connect signs in the user whose username equals the RoleSessionName exactly, and STS accepts only a RoleSessionName of 2 to 64 characters of [a-zA-Z_0-9+=,.@-]. This username has a character outside that set, or another length, so no sign-in can ever reach it.",
+        "Create the person's user again with a username that is a valid RoleSessionName and equal to what the identity provider sends (Amazon Connect console > Users > User management > Add new users, or `aws connect create-user`), give it the old user's profiles, and delete the old user.",
+        Some("Access Denied. Your account has been authenticated, but has not been onboarded to this application.")),
+    entry(ConnectUsernamesDifferInCase, W, AccountAudit, "Connect usernames differ only in letter case",
+        "Amazon Connect usernames are case-sensitive, even with SAML, so these are distinct users, but only the one spelled exactly like the RoleSessionName the identity provider sends can sign in: the other is unreachable, and a change of the identity provider's spelling (a new source attribute, a ToLowercase() transformation) silently moves the person to the other user.",
+        "Keep the user spelled like the identity provider's RoleSessionName and delete the other, after moving its routing profile, security profiles and hierarchy group (Amazon Connect console > Users > User management, or `aws connect delete-user`).",
         None),
 ];
 

@@ -39,6 +39,8 @@ pub enum Check {
     IdentityCenterUser,
     /// The permission sets the user holds.
     IdentityCenterAssignments,
+    /// Reaching and reading one account of an audit (sts:AssumeRole, then the listings).
+    AuditAccount,
 }
 
 impl Check {
@@ -60,6 +62,7 @@ impl Check {
         Check::IdentityCenterInstance,
         Check::IdentityCenterUser,
         Check::IdentityCenterAssignments,
+        Check::AuditAccount,
     ];
 
     /// The words the reports show for the check.
@@ -81,6 +84,7 @@ impl Check {
             Check::IdentityCenterInstance => "Identity Center instance",
             Check::IdentityCenterUser => "Identity Center user",
             Check::IdentityCenterAssignments => "Identity Center permission sets",
+            Check::AuditAccount => "account audit",
         }
     }
 
@@ -112,6 +116,6 @@ mod tests {
                 assert_ne!(a.name(), b.name());
             }
         }
-        assert_eq!(Check::ALL.len(), 16);
+        assert_eq!(Check::ALL.len(), 17);
     }
 }

@@ -46,6 +46,9 @@ pub enum Area {
     AwsAccount,
     /// IAM Identity Center as the service provider (offline and online).
     IdentityCenter,
+    /// `saml-doctor audit`: providers, trust policies and Connect users, account by account,
+    /// before anyone signs in.
+    AccountAudit,
 }
 
 /// What the catalogue knows about a code.
@@ -160,6 +163,16 @@ codes! {
     IdcUserDisabled => "idc_user_disabled",
     IdcNoAccountAssignment => "idc_no_account_assignment",
     IdcPermissionSetSession => "idc_permission_set_session",
+    IamProviderMissingCurrentCert => "iam_provider_missing_current_cert",
+    IamProviderMissingNextCert => "iam_provider_missing_next_cert",
+    IamProviderEntityIdMismatch => "iam_provider_entity_id_mismatch",
+    IamProviderExpired => "iam_provider_expired",
+    IamProviderEncryptionKeyMissing => "iam_provider_encryption_key_missing",
+    TrustPolicyProviderNotFound => "trust_policy_provider_not_found",
+    TrustPolicySamlAudNotAws => "trust_policy_saml_aud_not_aws",
+    IamProviderNotTrusted => "iam_provider_not_trusted",
+    ConnectUsernameNotSessionName => "connect_username_not_session_name",
+    ConnectUsernamesDifferInCase => "connect_usernames_differ_in_case",
 }
 
 impl fmt::Display for Code {

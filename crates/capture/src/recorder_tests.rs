@@ -521,7 +521,7 @@ fn what_the_browser_sends_is_bounded_and_nothing_unknown_panics() {
     assert_eq!(rec.requests[0].status, None);
     // Beyond the bound, requests are counted, not kept.
     rec.max_requests = 40;
-    for i in 0..41 {
+    for i in 0..42 {
         feed(
             &mut rec,
             request(

@@ -108,7 +108,7 @@ impl Request {
 pub struct Page {
     /// When its navigation started.
     pub started: Option<Timestamp>,
-    /// Its title, or its URL until it has one.
+    /// Its title, or its URL until it has one (without query or fragment).
     pub title: String,
     /// Milliseconds from the start to DOMContentLoaded and to load.
     pub on_content_load: Option<f64>,
@@ -128,6 +128,14 @@ pub fn hosts_visited(requests: &[Request]) -> Vec<String> {
         }
     }
     hosts
+}
+
+/// A page title as it may be kept: Chrome titles a page that has none with its URL, query
+/// and all, and `redact` does not look into titles, so anything after a `?` or `#` in a title
+/// that holds one is dropped (a real title rarely does; a token in a URL often does).
+pub(crate) fn safe_title(title: &str) -> String {
+    let kept = title.split(['?', '#']).next().unwrap_or("");
+    cut(kept.to_string(), 1024)
 }
 
 /// Cuts `s` to at most `max` bytes on a character boundary.
@@ -154,6 +162,18 @@ pub(crate) fn keep_headers(headers: Vec<(String, String)>) -> Vec<(String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_never_keeps_a_query() {
+        assert_eq!(
+            safe_title("127.0.0.1:8/start?case=a&access_token=t"),
+            "127.0.0.1:8/start"
+        );
+        assert_eq!(
+            safe_title("Sign in to your account"),
+            "Sign in to your account"
+        );
+    }
 
     #[test]
     fn cutting_keeps_whole_characters() {

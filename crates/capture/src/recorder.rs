@@ -166,7 +166,7 @@ impl Recorder {
                     .and_then(|x| x.page);
                 if let (Some(p), false) = (page, info.title.is_empty()) {
                     if let Some(page) = self.pages.get_mut(p) {
-                        page.title = crate::record::cut(info.title, 1024);
+                        page.title = crate::record::safe_title(&info.title);
                     }
                 }
             }
@@ -520,7 +520,7 @@ impl Recorder {
         if main_document && self.latest(&key).is_none() {
             self.pages.push(Page {
                 started: wall_clock(r.wall_time),
-                title: crate::record::cut(url.clone(), 1024),
+                title: crate::record::safe_title(&url),
                 start_mono: r.timestamp,
                 ..Default::default()
             });

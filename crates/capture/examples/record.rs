@@ -14,8 +14,10 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--headless" => options.headless = true,
-            "--until" if args.next().as_deref() == Some("close") => {
-                options.until = capture::Until::Close
+            "--until" => {
+                if args.next().as_deref() == Some("close") {
+                    options.until = capture::Until::Close;
+                }
             }
             "--timeout" => {
                 let secs = args.next().and_then(|s| s.parse().ok()).unwrap_or(60);

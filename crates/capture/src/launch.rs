@@ -96,6 +96,7 @@ pub struct Pipe {
 
 /// The shell script between this process and the browser: `$0` is the profile directory, the
 /// rest is the browser's command line.
+#[cfg(unix)]
 const WRAPPER: &str = r#"dir=$0
 exec 3<&0 4>&1 0</dev/null 1>/dev/null
 "$@" &
@@ -190,6 +191,7 @@ pub fn launch(
 /// The browser and any launcher script see a HOME inside the temporary profile, so neither
 /// reads the user's dot-files (Debian's launcher looks into ~/.config/chromium; Chromium reads
 /// ~/.pki/nssdb). The X server's cookie stays reachable where the display needs it.
+#[cfg(unix)]
 fn isolate_home(cmd: &mut Command, profile: &TempProfile) {
     let home = profile.home_dir();
     if std::env::var_os("XAUTHORITY").is_none() {

@@ -29,6 +29,7 @@
 //! Unix only (Linux, macOS): the pipe is handed to the browser as file descriptors 3 and 4.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod discover;
 pub mod end;

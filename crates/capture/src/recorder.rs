@@ -30,8 +30,10 @@ type Key = (String, String);
 /// What a command is for, so its reply can be put where it belongs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Purpose {
-    /// Setting up the browser or a target: only an error matters.
+    /// Setting up a target, or letting a paused response go on: nothing to do with the reply.
     Setup,
+    /// The browser-wide auto-attach: without it nothing is recorded, so a refusal is an error.
+    Attach,
     /// Opening the start page.
     Navigate,
     /// The browser's version.
@@ -62,6 +64,30 @@ pub(crate) enum Output {
     Report(Event),
 }
 
+/// Which headers an extra-info event carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+impl Side {
+    fn has(self, r: &Request) -> bool {
+        match self {
+            Side::Request => r.has_request_extra,
+            Side::Response => r.has_response_extra,
+        }
+    }
+
+    fn set(self, r: &mut Request, headers: Headers) {
+        let kept = keep_headers(headers.0);
+        match self {
+            Side::Request => (r.request_headers, r.has_request_extra) = (kept, true),
+            Side::Response => (r.response_headers, r.has_response_extra) = (kept, true),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TargetKind {
     /// A tab or popup: its top-level documents are HAR pages.
@@ -85,6 +111,8 @@ pub(crate) struct Recorder {
     pub(crate) pages: Vec<Page>,
     /// The browser's product string, once known.
     pub(crate) browser: Option<String>,
+    /// The browser answered its first command: the DevTools pipe works.
+    pub(crate) answered: bool,
     /// Requests not kept, over [`MAX_REQUESTS`] or [`MAX_STORED`].
     pub(crate) dropped_requests: usize,
     /// Events of a known method whose parameters did not parse, and unreadable messages.
@@ -142,7 +170,7 @@ impl Recorder {
     pub(crate) fn start(&self, out: &mut Vec<Output>) {
         send(out, Command::GetVersion, None, Purpose::Version);
         send(out, Command::SetDiscoverTargets, None, Purpose::Setup);
-        send(out, Command::SetAutoAttach, None, Purpose::Setup);
+        send(out, Command::SetAutoAttach, None, Purpose::Attach);
     }
 
     /// Takes in one event.
@@ -177,7 +205,7 @@ impl Recorder {
             }
             E::RequestExtraInfo(x) => {
                 let key = (session.unwrap_or("").to_string(), x.request_id);
-                self.request_extra(key, x.headers);
+                self.extra_info(Side::Request, key, x.headers);
             }
             E::ResponseReceived(r) => {
                 let key = (session.unwrap_or("").to_string(), r.request_id.clone());
@@ -187,7 +215,7 @@ impl Recorder {
             }
             E::ResponseExtraInfo(x) => {
                 let key = (session.unwrap_or("").to_string(), x.request_id);
-                self.response_extra(key, x.headers);
+                self.extra_info(Side::Response, key, x.headers);
             }
             E::DataReceived(d) => {
                 let key = (session.unwrap_or("").to_string(), d.request_id);
@@ -259,6 +287,13 @@ impl Recorder {
     ) -> Result<(), CaptureError> {
         match purpose {
             Purpose::Setup => Ok(()),
+            Purpose::Attach => match result {
+                Ok(_) => Ok(()),
+                Err(message) => Err(CaptureError::Refused {
+                    method: "Target.setAutoAttach",
+                    message: crate::record::cut(message, 200),
+                }),
+            },
             // A start page that cannot be reached (an `errorText` in the result) is part of the
             // recording, not an error: the failed request is recorded, the user sees why.
             Purpose::Navigate => match result {
@@ -269,6 +304,7 @@ impl Recorder {
                 }),
             },
             Purpose::Version => {
+                self.answered = true;
                 if let Ok(v) = result.and_then(|v| {
                     serde_json::from_value::<protocol::Version>(v).map_err(|e| e.to_string())
                 }) {
@@ -563,13 +599,10 @@ impl Recorder {
             main_document,
             ..Default::default()
         };
-        if let Some(h) = pop_waiting(&mut self.waiting_request_extra, &key) {
-            req.request_headers = keep_headers(h.0);
-            req.has_request_extra = true;
-        }
-        if let Some(h) = pop_waiting(&mut self.waiting_response_extra, &key) {
-            req.response_headers = keep_headers(h.0);
-            req.has_response_extra = true;
+        for side in [Side::Request, Side::Response] {
+            if let Some(h) = pop_waiting(self.waiting(side), &key) {
+                side.set(&mut req, h);
+            }
         }
         let known_post = match &req.post {
             PostState::Text(t) => Some(t.as_str()),
@@ -591,33 +624,23 @@ impl Recorder {
         out.extend(seen.into_iter().map(|s| Output::Report(Event::Saml(s))));
     }
 
-    fn request_extra(&mut self, key: Key, headers: Headers) {
-        let hop = self.chains.get(&key).and_then(|c| {
-            c.iter()
-                .copied()
-                .find(|&i| !self.requests[i].has_request_extra)
-        });
+    /// Headers as sent or received (cookies included), for the first hop of the chain that
+    /// has none yet; kept waiting when the request is not announced yet.
+    fn extra_info(&mut self, side: Side, key: Key, headers: Headers) {
+        let hop = self
+            .chains
+            .get(&key)
+            .and_then(|c| c.iter().copied().find(|&i| !side.has(&self.requests[i])));
         match hop {
-            Some(i) => {
-                self.requests[i].request_headers = keep_headers(headers.0);
-                self.requests[i].has_request_extra = true;
-            }
-            None => push_waiting(&mut self.waiting_request_extra, key, headers),
+            Some(i) => side.set(&mut self.requests[i], headers),
+            None => push_waiting(self.waiting(side), key, headers),
         }
     }
 
-    fn response_extra(&mut self, key: Key, headers: Headers) {
-        let hop = self.chains.get(&key).and_then(|c| {
-            c.iter()
-                .copied()
-                .find(|&i| !self.requests[i].has_response_extra)
-        });
-        match hop {
-            Some(i) => {
-                self.requests[i].response_headers = keep_headers(headers.0);
-                self.requests[i].has_response_extra = true;
-            }
-            None => push_waiting(&mut self.waiting_response_extra, key, headers),
+    fn waiting(&mut self, side: Side) -> &mut HashMap<Key, VecDeque<Headers>> {
+        match side {
+            Side::Request => &mut self.waiting_request_extra,
+            Side::Response => &mut self.waiting_response_extra,
         }
     }
 

@@ -536,3 +536,40 @@ fn what_the_browser_sends_is_bounded_and_nothing_unknown_panics() {
     assert_eq!(rec.requests.len(), 40);
     assert_eq!(rec.dropped_requests, 3);
 }
+
+#[test]
+fn only_a_refused_auto_attach_or_start_page_is_an_error() {
+    let mut rec = recorder_with_page();
+    let mut out = Vec::new();
+    let err = rec
+        .on_reply(Purpose::Attach, Err("Not supported".into()), &mut out)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the browser refused Target.setAutoAttach: Not supported"
+    );
+    let err = rec
+        .on_reply(
+            Purpose::Navigate,
+            Err("Cannot navigate to invalid URL".into()),
+            &mut out,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("Page.navigate"));
+    // An unreachable start page is recorded, not an error.
+    rec.on_reply(
+        Purpose::Navigate,
+        Ok(json!({"frameId": T, "errorText": "net::ERR_NAME_NOT_RESOLVED"})),
+        &mut out,
+    )
+    .unwrap();
+    assert!(!rec.answered);
+    rec.on_reply(Purpose::Version, Err("odd".into()), &mut out)
+        .unwrap();
+    assert!(rec.answered && rec.browser.is_none());
+    for purpose in [Purpose::Setup, Purpose::Body(99), Purpose::PostData(99)] {
+        rec.on_reply(purpose, Err("No resource".into()), &mut out)
+            .unwrap();
+    }
+    assert!(out.is_empty());
+}

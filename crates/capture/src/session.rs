@@ -27,6 +27,10 @@ const DRAIN: Duration = Duration::from_secs(2);
 /// After `Browser.close`: the longest wait for the browser to go before its group is killed.
 const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
+/// SAML sightings kept in the [`Recording`] (each is also reported as an event, and every one
+/// is in the HAR).
+const MAX_SAML_KEPT: usize = 256;
+
 /// The page opened when no start URL is given.
 const HINT_PAGE: &str = "<!doctype html><meta charset=utf-8><title>saml-doctor capture</title>\
 <body style='font:16px system-ui,sans-serif;margin:3em;max-width:40em'>\
@@ -111,7 +115,7 @@ impl Session {
     /// Waits for the browser's first answer (its version).
     fn await_browser(&mut self) -> Result<(), CaptureError> {
         let deadline = Instant::now() + self.options.startup_timeout;
-        while self.recorder.browser.is_none() {
+        while !self.recorder.answered {
             let what = if self.closed {
                 "exited before answering over the DevTools pipe (is it Chrome, Chromium or Edge?)"
                     .to_string()
@@ -137,6 +141,10 @@ impl Session {
 
     /// The next thing the recording saw, blocking until there is one; `Ok(None)` once the
     /// recording has ended (see [`Session::end`]).
+    ///
+    /// The browser is driven only while this runs, and it holds each page's response until
+    /// the session has read its body: call it again promptly (do slow work, such as account
+    /// checks, on another thread or after the end).
     pub fn next_event(&mut self) -> Result<Option<Event>, CaptureError> {
         loop {
             if let Some(e) = self.queue.pop_front() {
@@ -353,7 +361,9 @@ impl Session {
                         {
                             self.settle = Some(SettleWatch::new(seen.entry, Instant::now()));
                         }
-                        self.saml.push(seen.clone());
+                        if self.saml.len() < MAX_SAML_KEPT {
+                            self.saml.push(seen.clone());
+                        }
                     }
                     self.queue.push_back(event);
                 }

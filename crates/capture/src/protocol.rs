@@ -178,8 +178,6 @@ pub enum Event {
     LoadingFinished(LoadingFinished),
     /// `Network.loadingFailed`.
     LoadingFailed(LoadingFailed),
-    /// `Page.frameNavigated`.
-    FrameNavigated(FrameNavigated),
     /// `Page.domContentEventFired`.
     DomContentEventFired(Timestamped),
     /// `Page.loadEventFired`.
@@ -466,27 +464,6 @@ pub struct LoadingFailed {
     pub canceled: bool,
 }
 
-/// A frame, as `Page.frameNavigated` gives it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Frame {
-    /// Its id (a page's main frame has the target's id).
-    pub id: String,
-    /// Set for a child frame.
-    #[serde(default)]
-    pub parent_id: Option<String>,
-    /// Its URL.
-    #[serde(default)]
-    pub url: String,
-}
-
-/// `Page.frameNavigated`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct FrameNavigated {
-    /// The frame.
-    pub frame: Frame,
-}
-
 /// An event that carries only a monotonic timestamp.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Timestamped {
@@ -633,7 +610,6 @@ fn parse_event(method: &str, params: Value) -> Event {
             typed(params, "Network.loadingFinished", Event::LoadingFinished)
         }
         "Network.loadingFailed" => typed(params, "Network.loadingFailed", Event::LoadingFailed),
-        "Page.frameNavigated" => typed(params, "Page.frameNavigated", Event::FrameNavigated),
         "Page.domContentEventFired" => typed(
             params,
             "Page.domContentEventFired",

@@ -266,19 +266,20 @@ impl Recorder {
             }
             E::DomContentEventFired(t) => self.page_timing(session, t.timestamp, false),
             E::LoadEventFired(t) => {
-                if let Some(s) = session {
+                if let Some(s) = session.filter(|s| self.targets.contains_key(*s)) {
                     self.load_events.insert(s.to_string(), t.timestamp);
                 }
                 self.page_timing(session, t.timestamp, true);
             }
             E::RequestPaused(p) => self.paused(session, p, out),
-            E::FrameNavigated(_) | E::Other => {}
+            E::Other => {}
             E::Malformed(_) => self.malformed += 1,
         }
     }
 
-    /// Takes in the reply to a command sent for `purpose`. Only a refused start page is an
-    /// error: a body the browser no longer has is simply not in the recording.
+    /// Takes in the reply to a command sent for `purpose`. Only a refused browser-wide
+    /// auto-attach or start page is an error: a body the browser no longer has is simply not
+    /// in the recording.
     pub(crate) fn on_reply(
         &mut self,
         purpose: Purpose,

@@ -108,7 +108,7 @@ fn check_har(run: &Run, planted: &[&str]) -> Messages {
 /// A sign-in through the fake identity provider's login page and auto-post form.
 fn sign_in(case: &str, tune: impl FnOnce(&mut capture::Options)) -> Option<Run> {
     let browser = browser()?;
-    let idp = FakeIdp::start();
+    let idp = FakeIdp::start()?;
     let url = idp.url(&format!("/start?case={case}&access_token={TOKEN}"));
     let mut options = options(&browser, url, Until::Saml, 60);
     tune(&mut options);
@@ -259,7 +259,9 @@ fn the_redirect_binding_is_seen_in_the_query_string() {
     let Some(browser) = browser() else {
         return;
     };
-    let idp = FakeIdp::start();
+    let Some(idp) = FakeIdp::start() else {
+        return;
+    };
     let run = run(
         options(&browser, idp.url("/sp"), Until::Saml, 60),
         |_, _| {},
@@ -330,7 +332,9 @@ fn two_responses_in_one_run_from_a_tab_and_a_popup_until_the_windows_close() {
     let Some(browser) = browser() else {
         return;
     };
-    let idp = FakeIdp::start();
+    let Some(idp) = FakeIdp::start() else {
+        return;
+    };
     let mut options = options(
         &browser,
         idp.url(&format!("/two?access_token={TOKEN}")),
@@ -371,7 +375,9 @@ fn a_browser_killed_mid_run_ends_the_recording_and_leaves_nothing() {
     let Some(browser) = browser() else {
         return;
     };
-    let idp = FakeIdp::start();
+    let Some(idp) = FakeIdp::start() else {
+        return;
+    };
     let url = idp.url(&format!("/start?case=wait&access_token={TOKEN}"));
     let mut killed = false;
     let run = run(options(&browser, url, Until::Saml, 60), |event, group| {
@@ -423,7 +429,7 @@ fn recording_child() {
 /// `act` to the child; returns the child's lines and its process group and profile.
 fn child_recording(act: &str) -> Option<(Vec<String>, u32, std::path::PathBuf, bool)> {
     let browser = browser()?;
-    let idp = FakeIdp::start();
+    let idp = FakeIdp::start()?;
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["recording_child", "--exact", "--ignored", "--nocapture"])
         .env("SAML_CAPTURE_CHILD_URL", idp.url("/start?case=wait"))

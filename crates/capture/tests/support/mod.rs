@@ -23,20 +23,22 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The browser, or `None` (after saying so) when there is none and none is required.
+/// Says why a test cannot run: a failure when SAML_DOCTOR_REQUIRE_CHROMIUM=1 (CI, which
+/// installs what is needed), else a note and `None`.
+fn missing<T>(what: String) -> Option<T> {
+    if std::env::var("SAML_DOCTOR_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
+        panic!("SAML_DOCTOR_REQUIRE_CHROMIUM=1 but {what}");
+    }
+    eprintln!("skipped: {what} (CI sets SAML_DOCTOR_REQUIRE_CHROMIUM=1 and installs it)");
+    None
+}
+
+/// The browser (`CHROMIUM`, else the one discovery finds), or `None` when there is none.
 pub fn browser() -> Option<PathBuf> {
     let given = std::env::var_os("CHROMIUM").map(PathBuf::from);
     match capture::discover::find_browser(given.as_deref()) {
         Ok(path) => Some(path),
-        Err(e) => {
-            if std::env::var("SAML_DOCTOR_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
-                panic!("SAML_DOCTOR_REQUIRE_CHROMIUM=1 but no browser: {e}");
-            }
-            eprintln!(
-                "skipped: {e} (CI sets SAML_DOCTOR_REQUIRE_CHROMIUM=1 and installs chromium)"
-            );
-            None
-        }
+        Err(e) => missing(format!("no browser: {e}")),
     }
 }
 
@@ -47,26 +49,28 @@ pub struct FakeIdp {
 }
 
 impl FakeIdp {
-    /// Starts it; it needs python3 with signxml (which CI installs). Fails loudly: a recording
-    /// test without its identity provider proves nothing.
-    pub fn start() -> FakeIdp {
-        let mut child = Command::new("python3")
+    /// Starts it; it needs python3 with signxml and lxml (which CI installs).
+    pub fn start() -> Option<FakeIdp> {
+        let Ok(mut child) = Command::new("python3")
             .arg("tests/capture/fake_idp.py")
             .arg(COOKIE)
             .current_dir(root())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("python3 runs");
-        let mut line = String::new();
-        let read = BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
-        let port = read.ok().and_then(|_| line.trim().parse().ok());
-        let Some(port) = port else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the fake identity provider did not start (python3 with signxml==5.2.0 and lxml is needed: see .ci/run)");
+        else {
+            return missing("no python3 for the fake identity provider".into());
         };
-        FakeIdp { child, port }
+        let mut line = String::new();
+        let read = BufReader::new(child.stdout.take()?).read_line(&mut line);
+        match read.ok().and_then(|_| line.trim().parse().ok()) {
+            Some(port) => Some(FakeIdp { child, port }),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                missing("the fake identity provider did not start (it needs python3 with signxml==5.2.0 and lxml: see .ci/run)".into())
+            }
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -165,11 +165,19 @@ fn applicable_keys<'a>(
     }
     let mut out: Vec<(&Element, KeyPlacement)> = Vec::new();
     let mut key_names = Vec::new();
-    for child in key_info
+    let children = key_info
         .map(element_children_of)
         .transpose()?
-        .unwrap_or_default()
-    {
+        .unwrap_or_default();
+    // Bounded before anything is resolved: each child may be matched against every sibling.
+    if children.len() > 2 * MAX_ENCRYPTED_KEYS {
+        return Err(DecryptError::malformed(format!(
+            "EncryptedData's KeyInfo holds {} elements; at most {} are read",
+            children.len(),
+            2 * MAX_ENCRYPTED_KEYS
+        )));
+    }
+    for child in children {
         if child.is(NS_XENC, "EncryptedKey") {
             out.push((child, KeyPlacement::InKeyInfo));
         } else if child.is(NS_DSIG, "RetrievalMethod") {

@@ -36,10 +36,7 @@ import subprocess
 import sys
 import tempfile
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
 OUT = "tests/fixtures/encrypted"
@@ -96,20 +93,14 @@ IDP_KEY, IDP_CERT = os.path.join(SIGNED, "keys", "idp-current.key"), os.path.joi
 # Keys.
 
 def provider_key(name, cn):
-    """(key path, cert path) of a provider's RSA-2048 key pair; made once and kept."""
-    key_path, cert_path = os.path.join(KEYS, f"{name}.key"), os.path.join(KEYS, f"{name}.crt")
-    if not os.path.exists(key_path):
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-        utc = datetime.timezone.utc
-        cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-                .serial_number(x509.random_serial_number()).not_valid_before(datetime.datetime(2026, 1, 1, tzinfo=utc))
-                .not_valid_after(datetime.datetime(2036, 1, 1, tzinfo=utc)).sign(key, hashes.SHA256()))
-        with open(key_path, "wb") as f:
-            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-        with open(cert_path, "wb") as f:
-            f.write(cert.public_bytes(serialization.Encoding.PEM))
-    return key_path, cert_path
+    """(key path, cert path) of a provider's RSA-2048 key pair, made once and kept: the signed
+    fixtures' key maker, pointed at this directory."""
+    utc = datetime.timezone.utc
+    signed_keys, S.KEYS = S.KEYS, KEYS
+    try:
+        return S.key_and_cert(name, cn, datetime.datetime(2026, 1, 1, tzinfo=utc), datetime.datetime(2036, 1, 1, tzinfo=utc))
+    finally:
+        S.KEYS = signed_keys
 
 
 def key_forms(key_path):

@@ -29,7 +29,10 @@ pub struct Context {
     /// The namespace declarations in scope at the EncryptedAssertion, outermost first: (prefix,
     /// or "" for the default namespace; URI, or "" where a default namespace is undeclared).
     pub in_scope: Vec<(String, String)>,
-    /// The limits for the plaintext: the document's, less the depth at which it sits.
+    /// How many elements enclose the decrypted assertion where it belongs: the EncryptedAssertion
+    /// and its ancestors (0 for a plaintext read on its own).
+    pub depth: usize,
+    /// The document's limits, which the plaintext is held to at that depth.
     pub limits: Limits,
 }
 
@@ -38,6 +41,7 @@ impl Default for Context {
     fn default() -> Self {
         Self {
             in_scope: Vec::new(),
+            depth: 0,
             limits: Limits::default(),
         }
     }
@@ -45,8 +49,8 @@ impl Default for Context {
 
 impl Context {
     /// The context of `encrypted_assertion`, an element of the tree under `root` (found by
-    /// identity, not by equality), with `limits` less the depth at which its content will sit.
-    /// `None` when it is not in that tree.
+    /// identity, not by equality), whose document was parsed with `limits`. `None` when it is
+    /// not in that tree.
     pub fn of(root: &Element, encrypted_assertion: &Element, limits: Limits) -> Option<Self> {
         let path = path_to(root, encrypted_assertion)?;
         let mut in_scope: Vec<(String, String)> = Vec::new();
@@ -56,9 +60,11 @@ impl Context {
                 in_scope.push((prefix.clone(), uri.clone()));
             }
         }
-        let mut limits = limits;
-        limits.max_depth = limits.max_depth.saturating_sub(path.len());
-        Some(Self { in_scope, limits })
+        Some(Self {
+            in_scope,
+            depth: path.len(),
+            limits,
+        })
     }
 }
 
@@ -123,13 +129,25 @@ pub(crate) fn parse_assertion(
     wrapped.push_str("</");
     wrapped.push_str(WRAPPER);
     wrapped.push('>');
+    // The wrapper stands for the `depth` enclosing elements: one level for all of them.
     let limits = Limits {
-        max_depth: context.limits.max_depth.saturating_add(1),
+        max_depth: context
+            .limits
+            .max_depth
+            .saturating_sub(context.depth)
+            .saturating_add(1),
         max_elements: context.limits.max_elements.saturating_add(1),
         max_input_bytes: wrapped.len().max(context.limits.max_input_bytes),
         ..context.limits
     };
-    let root = xml::parse(&wrapped, limits).map_err(PlaintextError::Xml)?;
+    let root = xml::parse(&wrapped, limits)
+        .map_err(|e| match e {
+            XmlError::TooDeep { .. } => XmlError::TooDeep {
+                limit: context.limits.max_depth,
+            },
+            other => other,
+        })
+        .map_err(PlaintextError::Xml)?;
     let mut element = None;
     for node in root.children {
         match node {
@@ -192,7 +210,7 @@ mod tests {
                 .iter()
                 .map(|(p, u)| ((*p).to_owned(), (*u).to_owned()))
                 .collect(),
-            limits: Limits::default(),
+            ..Context::default()
         }
     }
 
@@ -257,7 +275,7 @@ mod tests {
         );
         assert!(matches!(
             parse_assertion(deep.as_bytes(), &Context::default()),
-            Err(PlaintextError::Xml(XmlError::TooDeep { limit: 65 }))
+            Err(PlaintextError::Xml(XmlError::TooDeep { limit: 64 }))
         ));
         let bomb = "<!DOCTYPE a [<!ENTITY x \"y\">]><a/>";
         assert!(parse_assertion(bomb.as_bytes(), &Context::default()).is_err());
@@ -301,7 +319,20 @@ mod tests {
                 ("".to_owned(), "urn:d".to_owned())
             ]
         );
-        assert_eq!(c.limits.max_depth, Limits::default().max_depth - 3);
+        assert_eq!(c.depth, 3);
+        // The assertion would sit at depth 3: 61 levels are left for it, not 62.
+        let nested = |levels: usize| {
+            format!(
+                "<Assertion xmlns=\"{SAML}\">{}{}</Assertion>",
+                "<a>".repeat(levels - 1),
+                "</a>".repeat(levels - 1)
+            )
+        };
+        assert!(parse_assertion(nested(61).as_bytes(), &c).is_ok());
+        assert!(matches!(
+            parse_assertion(nested(62).as_bytes(), &c),
+            Err(PlaintextError::Xml(XmlError::TooDeep { limit: 64 }))
+        ));
         let stranger = xml::parse("<a/>", Limits::default()).unwrap();
         assert!(Context::of(&root, &stranger, Limits::default()).is_none());
     }

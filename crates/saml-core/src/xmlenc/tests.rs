@@ -38,11 +38,21 @@ fn manifest() -> Vec<Value> {
 
 /// The Response of a fixture and the result of decrypting its EncryptedAssertion.
 fn open(file: &str, keys: &[DecryptionKey]) -> (Element, Result<Decrypted, DecryptError>) {
+    open_with(file, keys, Limits::default())
+}
+
+/// [`open`], the plaintext held to `limits` (the fixture itself read with the defaults: its
+/// KeyInfo nests as deep as the assertion it encrypts).
+fn open_with(
+    file: &str,
+    keys: &[DecryptionKey],
+    limits: Limits,
+) -> (Element, Result<Decrypted, DecryptError>) {
     let root = xml::parse(&read(file), Limits::default()).expect("the fixture parses");
     let ea = root
         .child(NS_ASSERTION, "EncryptedAssertion")
         .expect("an EncryptedAssertion");
-    let context = Context::of(&root, ea, Limits::default()).unwrap();
+    let context = Context::of(&root, ea, limits).unwrap();
     let result = decrypt(ea, keys, &context);
     (root.clone(), result)
 }
@@ -261,52 +271,34 @@ fn the_signature_inside_verifies_once_decrypted_in_its_context() {
 
 #[test]
 fn the_decrypted_content_is_held_to_the_documents_limits() {
-    let root = xml::parse(&read("oaep-mgf1p-sha1_aes256-gcm.xml"), Limits::default()).unwrap();
-    let ea = root.child(NS_ASSERTION, "EncryptedAssertion").unwrap();
+    let sp = [key("sp")];
+    let shallow = Limits {
+        max_depth: 5,
+        ..Limits::default()
+    };
     // Too shallow for the assertion's nesting: refused as XML (GCM authenticated it).
-    let shallow = Context::of(
-        &root,
-        ea,
-        Limits {
-            max_depth: 5,
-            ..Limits::default()
-        },
-    )
-    .unwrap();
     assert!(matches!(
-        decrypt(ea, &[key("sp")], &shallow),
-        Err(DecryptError::Plaintext(
-            crate::xml::XmlError::TooDeep { .. }
-        ))
+        open_with("oaep-mgf1p-sha1_aes256-gcm.xml", &sp, shallow).1,
+        Err(DecryptError::Plaintext(crate::xml::XmlError::TooDeep {
+            limit: 5
+        }))
     ));
     // A ciphertext larger than the limit is refused before anything is decrypted.
-    let small = Context {
-        limits: Limits {
-            max_input_bytes: 512,
-            ..Limits::default()
-        },
-        ..Context::of(&root, ea, Limits::default()).unwrap()
+    let small = Limits {
+        max_input_bytes: 512,
+        ..Limits::default()
     };
     assert!(matches!(
-        decrypt(ea, &[key("sp")], &small),
+        open_with("oaep-mgf1p-sha1_aes256-gcm.xml", &sp, small).1,
         Err(DecryptError::TooLarge { limit: 512, .. })
     ));
     // Under CBC the same refusal reads as any failure to open: no oracle on the plaintext.
-    let root = xml::parse(&read("oaep-mgf1p-sha1_aes256-cbc.xml"), Limits::default()).unwrap();
-    let ea = root.child(NS_ASSERTION, "EncryptedAssertion").unwrap();
-    let shallow = Context::of(
-        &root,
-        ea,
-        Limits {
-            max_depth: 5,
-            ..Limits::default()
-        },
-    )
-    .unwrap();
     assert_eq!(
-        decrypt(ea, &[key("sp")], &shallow).unwrap_err(),
+        open_with("oaep-mgf1p-sha1_aes256-cbc.xml", &sp, shallow)
+            .1
+            .unwrap_err(),
         DecryptError::Tampered {
-            key: key("sp").fingerprint()
+            key: sp[0].fingerprint()
         }
     );
 }

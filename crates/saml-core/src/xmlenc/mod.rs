@@ -15,9 +15,10 @@
 //! `saml:Assertion`. Work is bounded: at most [`structure::MAX_ENCRYPTED_KEYS`] EncryptedKeys,
 //! and a ciphertext larger than the XML limits is refused before anything is decrypted.
 //!
-//! Private-key operations use RustCrypto's `rsa` without blinding (no random source is
-//! compiled in): a timing side channel needs an attacker who can time many decryptions, which
-//! an offline run on the user's own machine does not offer.
+//! Private-key operations are RustCrypto's `rsa` 0.10: constant-time arithmetic (crypto-bigint,
+//! the fix for the Marvin attack, RUSTSEC-2023-0071) and implicit rejection for PKCS#1 v1.5;
+//! without blinding, since no random source is compiled in, which leaves nothing to time for an
+//! attacker who could not time many decryptions of an offline run on the user's machine anyway.
 
 pub mod algorithms;
 pub mod error;

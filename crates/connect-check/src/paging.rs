@@ -23,6 +23,16 @@ pub struct Page<T> {
     pub next_token: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// A page of `items`, followed by the page `next_token` asks for, if any.
+    pub fn new(items: impl IntoIterator<Item = T>, next_token: Option<&str>) -> Self {
+        Self {
+            items: items.into_iter().collect(),
+            next_token: next_token.map(str::to_owned),
+        }
+    }
+}
+
 impl<T> Default for Page<T> {
     fn default() -> Self {
         Self {

@@ -42,6 +42,14 @@ impl SdkConnect {
     }
 }
 
+/// A user as the checks read it, from SearchUsers' or ListUsers' summary of it.
+fn user(username: Option<&str>, id: Option<&str>) -> User {
+    User {
+        username: username.unwrap_or_default().to_owned(),
+        id: id.unwrap_or_default().to_owned(),
+    }
+}
+
 impl ConnectApi for SdkConnect {
     async fn describe_instance(&self, instance_id: &str) -> AccessResult<Option<Instance>> {
         const ACTION: &str = "connect:DescribeInstance";
@@ -97,17 +105,10 @@ impl ConnectApi for SdkConnect {
             .send()
             .await
             .required(ACTION)?;
-        Ok(UserPage {
-            items: out
-                .users()
-                .iter()
-                .map(|u| User {
-                    username: u.username().unwrap_or_default().to_owned(),
-                    id: u.id().unwrap_or_default().to_owned(),
-                })
-                .collect(),
-            next_token: out.next_token().map(str::to_owned),
-        })
+        Ok(UserPage::new(
+            out.users().iter().map(|u| user(u.username(), u.id())),
+            out.next_token(),
+        ))
     }
 
     async fn list_users(
@@ -128,19 +129,13 @@ impl ConnectApi for SdkConnect {
         let users: Vec<User> = out
             .user_summary_list()
             .iter()
-            .map(|u| User {
-                username: u.username().unwrap_or_default().to_owned(),
-                id: u.id().unwrap_or_default().to_owned(),
-            })
+            .map(|u| user(u.username(), u.id()))
             .collect();
         if let Some(progress) = &self.progress {
             let listed = self.listed.get() + users.len();
             self.listed.set(listed);
             progress(listed, out.next_token().is_some());
         }
-        Ok(UserPage {
-            items: users,
-            next_token: out.next_token().map(str::to_owned),
-        })
+        Ok(UserPage::new(users, out.next_token()))
     }
 }

@@ -71,8 +71,8 @@ fn decode_document(doc: &str) -> String {
 }
 
 /// IAM's `Marker` pagination: the marker of the next page, when the answer is truncated.
-fn next_marker(marker: Option<&str>, is_truncated: bool) -> Option<String> {
-    marker.filter(|_| is_truncated).map(str::to_owned)
+fn next_marker(marker: Option<&str>, is_truncated: bool) -> Option<&str> {
+    marker.filter(|_| is_truncated)
 }
 
 impl IamApi for SdkIam {
@@ -129,10 +129,10 @@ impl IamApi for SdkIam {
                 .send()
                 .await
                 .required(LIST)?;
-            Ok(Page {
-                items: out.policy_names().to_vec(),
-                next_token: next_marker(out.marker(), out.is_truncated()),
-            })
+            Ok(Page::new(
+                out.policy_names().to_vec(),
+                next_marker(out.marker(), out.is_truncated()),
+            ))
         })
         .await?;
         let mut docs = Vec::new();
@@ -164,14 +164,12 @@ impl IamApi for SdkIam {
                 .send()
                 .await
                 .required(LIST)?;
-            Ok(Page {
-                items: out
-                    .attached_policies()
+            Ok(Page::new(
+                out.attached_policies()
                     .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_owned))
-                    .collect(),
-                next_token: next_marker(out.marker(), out.is_truncated()),
-            })
+                    .filter_map(|p| p.policy_arn().map(str::to_owned)),
+                next_marker(out.marker(), out.is_truncated()),
+            ))
         })
         .await?;
         let mut docs = Vec::new();

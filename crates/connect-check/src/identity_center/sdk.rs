@@ -3,7 +3,7 @@
 //! as every adapter's are (see [`crate::aws`]): "does not exist", "denied to the checker"
 //! (naming the action), throttled, or failed; never a panic.
 
-use aws_sdk_identitystore::types::{AlternateIdentifier, MemberId, UniqueAttribute};
+use aws_sdk_identitystore::types::{AlternateIdentifier, MemberId, UniqueAttribute, UserStatus};
 use aws_sdk_ssoadmin::types::PrincipalType;
 use aws_smithy_types::Document;
 
@@ -42,6 +42,15 @@ impl SdkIdentityCenter {
     }
 }
 
+/// A user as the checks read it, from DescribeUser's answer or a ListUsers entry.
+fn user(id: &str, name: Option<&str>, status: Option<&UserStatus>) -> User {
+    User {
+        user_id: id.to_owned(),
+        user_name: name.unwrap_or_default().to_owned(),
+        status: status.map(|s| s.as_str().to_owned()),
+    }
+}
+
 impl IdentityCenterApi for SdkIdentityCenter {
     async fn list_instances(&self) -> AccessResult<Vec<Instance>> {
         const ACTION: &str = "sso:ListInstances";
@@ -53,19 +62,15 @@ impl IdentityCenterApi for SdkIdentityCenter {
                 .send()
                 .await
                 .required(ACTION)?;
-            Ok(Page {
-                items: page
-                    .instances()
-                    .iter()
-                    .filter_map(|i| {
-                        Some(Instance {
-                            instance_arn: i.instance_arn()?.to_owned(),
-                            identity_store_id: i.identity_store_id()?.to_owned(),
-                        })
+            Ok(Page::new(
+                page.instances().iter().filter_map(|i| {
+                    Some(Instance {
+                        instance_arn: i.instance_arn()?.to_owned(),
+                        identity_store_id: i.identity_store_id()?.to_owned(),
                     })
-                    .collect(),
-                next_token: page.next_token().map(str::to_owned),
-            })
+                }),
+                page.next_token(),
+            ))
         })
         .await
     }
@@ -106,11 +111,7 @@ impl IdentityCenterApi for SdkIdentityCenter {
             .send()
             .await
             .optional(ACTION, |e| e.is_resource_not_found_exception())?;
-        Ok(out.map(|u| User {
-            user_id: u.user_id().to_owned(),
-            user_name: u.user_name().unwrap_or_default().to_owned(),
-            status: u.user_status().map(|s| s.as_str().to_owned()),
-        }))
+        Ok(out.map(|u| user(u.user_id(), u.user_name(), u.user_status())))
     }
 
     async fn list_users(&self, store: &str, next_token: Option<String>) -> AccessResult<UserPage> {
@@ -124,18 +125,12 @@ impl IdentityCenterApi for SdkIdentityCenter {
             .send()
             .await
             .required(ACTION)?;
-        Ok(UserPage {
-            items: out
-                .users()
+        Ok(UserPage::new(
+            out.users()
                 .iter()
-                .map(|u| User {
-                    user_id: u.user_id().to_owned(),
-                    user_name: u.user_name().unwrap_or_default().to_owned(),
-                    status: u.user_status().map(|s| s.as_str().to_owned()),
-                })
-                .collect(),
-            next_token: out.next_token().map(str::to_owned),
-        })
+                .map(|u| user(u.user_id(), u.user_name(), u.user_status())),
+            out.next_token(),
+        ))
     }
 
     async fn user_groups(&self, store: &str, user_id: &str) -> AccessResult<Vec<String>> {
@@ -150,14 +145,12 @@ impl IdentityCenterApi for SdkIdentityCenter {
                 .send()
                 .await
                 .required(ACTION)?;
-            Ok(Page {
-                items: out
-                    .group_memberships()
+            Ok(Page::new(
+                out.group_memberships()
                     .iter()
-                    .filter_map(|m| m.group_id().map(str::to_owned))
-                    .collect(),
-                next_token: out.next_token().map(str::to_owned),
-            })
+                    .filter_map(|m| m.group_id().map(str::to_owned)),
+                out.next_token(),
+            ))
         })
         .await
     }
@@ -183,19 +176,15 @@ impl IdentityCenterApi for SdkIdentityCenter {
                 .send()
                 .await
                 .required(ACTION)?;
-            Ok(Page {
-                items: out
-                    .account_assignments()
-                    .iter()
-                    .filter_map(|a| {
-                        Some(Assignment {
-                            account_id: a.account_id()?.to_owned(),
-                            permission_set_arn: a.permission_set_arn()?.to_owned(),
-                        })
+            Ok(Page::new(
+                out.account_assignments().iter().filter_map(|a| {
+                    Some(Assignment {
+                        account_id: a.account_id()?.to_owned(),
+                        permission_set_arn: a.permission_set_arn()?.to_owned(),
                     })
-                    .collect(),
-                next_token: out.next_token().map(str::to_owned),
-            })
+                }),
+                out.next_token(),
+            ))
         })
         .await
     }

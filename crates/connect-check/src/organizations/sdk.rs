@@ -146,14 +146,12 @@ async fn policies_of(
             .send()
             .await
             .required(LIST)?;
-        Ok(Page {
-            items: out
-                .policies()
-                .iter()
-                .filter_map(|p| Some((p.id()?.to_owned(), p.name().unwrap_or_default().to_owned())))
-                .collect(),
-            next_token: out.next_token().map(str::to_owned),
-        })
+        Ok(Page::new(
+            out.policies().iter().filter_map(|p| {
+                Some((p.id()?.to_owned(), p.name().unwrap_or_default().to_owned()))
+            }),
+            out.next_token(),
+        ))
     })
     .await?;
     let mut documents = Vec::with_capacity(summaries.len());

@@ -1,5 +1,5 @@
 //! The Amazon Connect checks: the instance the relay state names, and the user the
-//! RoleSessionName must match, looked up as few calls as the answer allows.
+//! RoleSessionName must match, looked up in as few calls as the answer allows.
 
 use saml_core::{Check, Code, Finding};
 

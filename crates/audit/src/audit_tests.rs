@@ -1,24 +1,22 @@
 //! Whole-account audits on the in-memory fake (crate::fake), which keeps the documented page
 //! sizes and tokens: one account holding every provider, trust-policy and username fault beside
 //! healthy ones (each fault found once, on its resource; nothing on the healthy ones), refused and
-//! throttled calls, unreachable accounts, and an organization listed and audited member by member.
+//! throttled calls, and an account none of whose listings answer. The shared account is also the
+//! faulty member of the organization tests (`organization_tests.rs`).
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
+use connect_check::connect::User;
+use connect_check::iam::{AssertionEncryptionMode, Role, SamlProvider, SamlProviderEntry};
 use saml_core::aws::{AccountId, Partition};
 use saml_core::Code;
 
 use super::*;
 use crate::expect::{ExpectedNames, HeaderLine};
-use crate::fake::{FakeAccount, FakeOrganization, Paging};
+use crate::fake::{FakeAccount, Paging};
 use crate::idp::tests::{at, fixture, idp};
 use crate::idp::IdpSet;
-use crate::model::{
-    AssertionEncryptionMode, OrganizationAccount, RoleEntry, SamlProviderDetail, SamlProviderEntry,
-    UserSummary,
-};
-use crate::report::{resource_of, OrganizationReport};
+use crate::report::resource_of;
 
 const ACCOUNT: &str = "111122223333";
 const INSTANCE_ID: &str = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
@@ -40,34 +38,32 @@ fn instance_arn(id: &str) -> String {
     format!("arn:aws:connect:eu-west-2:{ACCOUNT}:instance/{id}")
 }
 
-fn provider(name: &str, file: &str) -> (SamlProviderEntry, SamlProviderDetail) {
+fn provider(name: &str, file: &str) -> (SamlProviderEntry, SamlProvider) {
     (
         SamlProviderEntry {
             arn: provider_arn(name),
             valid_until: None,
             create_date: None,
         },
-        SamlProviderDetail {
-            saml_provider_uuid: Some(format!("SAMLSP{}", name.to_ascii_uppercase())),
-            saml_metadata_document: fixture(file),
-            ..SamlProviderDetail::default()
+        SamlProvider {
+            uuid: Some(format!("SAMLSP{}", name.to_ascii_uppercase())),
+            metadata_document: fixture(file),
+            ..SamlProvider::default()
         },
     )
 }
 
-fn role(name: &str, document: String) -> RoleEntry {
-    RoleEntry {
+fn role(name: &str, document: String) -> Role {
+    Role {
         arn: role_arn(name),
-        role_name: name.into(),
         role_id: format!("AROA{}", name.to_ascii_uppercase()),
-        path: "/".into(),
-        // As IAM answers it: URL-encoded.
-        assume_role_policy_document: Some(saml_core::rules::encode_path(&document)),
-        max_session_duration: Some(3600),
+        trust_policy: document,
+        max_session_duration: 3600,
+        permissions_boundary: None,
     }
 }
 
-fn saml_role(name: &str, provider: &str, action: &str, aud: &str) -> RoleEntry {
+fn saml_role(name: &str, provider: &str, action: &str, aud: &str) -> Role {
     role(
         name,
         format!(
@@ -77,25 +73,25 @@ fn saml_role(name: &str, provider: &str, action: &str, aud: &str) -> RoleEntry {
     )
 }
 
-fn service_role(i: usize) -> RoleEntry {
+fn service_role(i: usize) -> Role {
     role(
         &format!("lambda-{i}"),
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#.into(),
     )
 }
 
-fn instance(id: &str, kind: &str) -> InstanceSummary {
-    InstanceSummary {
+fn instance(id: &str, kind: &str) -> Instance {
+    Instance {
         id: id.into(),
         arn: instance_arn(id),
-        identity_management_type: Some(kind.into()),
-        instance_alias: None,
-        instance_status: Some("ACTIVE".into()),
+        identity_management_type: kind.into(),
+        alias: None,
+        status: "ACTIVE".into(),
     }
 }
 
-fn user(i: usize, username: &str) -> UserSummary {
-    UserSummary {
+fn user(i: usize, username: &str) -> User {
+    User {
         id: format!("u{i}"),
         arn: format!("{}/agent/u{i}", instance_arn(INSTANCE_ID)),
         username: username.into(),
@@ -113,7 +109,7 @@ const FILLER_USERS: usize = 2500;
 const FILLER_ROLES: usize = 2300;
 
 /// One account with every fault beside healthy resources, paged the hard way.
-fn account() -> FakeAccount {
+pub(crate) fn account() -> FakeAccount {
     let mut encrypted = provider("Encrypted", "provider-two.xml");
     encrypted.1.assertion_encryption_mode = Some(AssertionEncryptionMode::Required);
     let providers = vec![
@@ -169,7 +165,7 @@ fn account() -> FakeAccount {
             "CONNECT_MANAGED",
         )
     }));
-    let mut users: Vec<UserSummary> = NAMED_USERS
+    let mut users: Vec<User> = NAMED_USERS
         .iter()
         .enumerate()
         .map(|(i, n)| user(i, n))
@@ -192,7 +188,7 @@ fn account() -> FakeAccount {
     }
 }
 
-fn options() -> AuditOptions {
+pub(crate) fn options() -> AuditOptions {
     let mut o = AuditOptions::new(at());
     o.idps = IdpSet::new(vec![idp("idp-rollover.xml")]).unwrap();
     o.expect = Some(
@@ -210,7 +206,7 @@ fn run(account: &FakeAccount, options: &AuditOptions) -> AccountReport {
     tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap()
-        .block_on(audit_account(&ctx(), account, options))
+        .block_on(audit_account(&ctx(), account, account, options))
 }
 
 fn pairs(report: &AccountReport) -> BTreeSet<(String, String)> {
@@ -428,103 +424,4 @@ fn a_provider_deleted_after_it_was_listed_does_not_exist() {
         &role_arn("Healthy")
     )));
     assert!(!found.iter().any(|(_, r)| *r == provider_arn("TwoCerts")));
-}
-
-fn member(id: &str) -> OrganizationAccount {
-    OrganizationAccount {
-        id: id.into(),
-        arn: format!("arn:aws:organizations::999999999999:account/o-abc/{id}"),
-        name: None,
-        status: Some("ACTIVE".into()),
-        state: Some(
-            if id.ends_with('9') {
-                "SUSPENDED"
-            } else {
-                "ACTIVE"
-            }
-            .into(),
-        ),
-    }
-}
-
-#[test]
-fn an_organization_is_listed_and_audited_member_by_member() {
-    let ids: Vec<String> = (0..45)
-        .map(|i| format!("{:012}", 100_000_000_000u64 + i))
-        .collect();
-    let healthy = Rc::new(FakeAccount::default());
-    let faulty = Rc::new(account());
-    let mut org = FakeOrganization {
-        accounts: ids.iter().map(|id| member(id)).collect(),
-        paging: Paging {
-            cap: None,
-            empty_pages: true,
-        },
-        ..FakeOrganization::default()
-    };
-    // Every member reachable but the last two; one of them faulty.
-    for id in &ids[..43] {
-        let account = if id.ends_with("07") {
-            faulty.clone()
-        } else {
-            healthy.clone()
-        };
-        org.members.insert(id.clone(), account);
-    }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let listed = rt.block_on(list_member_accounts(&org)).unwrap();
-    assert_eq!(listed.len(), 45);
-    assert_eq!(org.calls.violations.borrow().len(), 0);
-    // 20 a page, each after an empty page.
-    assert_eq!(
-        org.calls.count.borrow()["organizations:ListAccounts"],
-        2 * 3
-    );
-    let active: Vec<_> = listed.iter().filter(|a| a.is_active()).collect();
-    assert_eq!(active.len(), 41);
-
-    let mut report = OrganizationReport::new();
-    let mut options = options();
-    options.expect = None;
-    for a in &active {
-        let ctx = AccountContext::new(AccountId::parse(&a.id).unwrap(), Partition::Aws);
-        report.add(rt.block_on(audit_member(&org, &ctx, &options)));
-    }
-    let s = report.summary();
-    assert_eq!(s.accounts_audited, 41);
-    assert_eq!(s.accounts_unreachable, 2);
-    assert_eq!(s.accounts_healthy, 41 - 2 - 1);
-    let order: Vec<&str> = report
-        .accounts()
-        .iter()
-        .map(|a| a.account.as_str())
-        .collect();
-    assert_eq!(order, ["100000000007", "100000000043", "100000000044"]);
-    let unreachable = &report.accounts()[1].findings[0];
-    assert_eq!(
-        unreachable.evidence.get("refused_call"),
-        Some("sts:AssumeRole")
-    );
-    assert_eq!(unreachable.evidence.get("account"), Some("100000000043"));
-}
-
-#[test]
-fn an_organization_that_cannot_be_listed_says_why() {
-    let org = FakeOrganization {
-        refuse: vec!["organizations:ListAccounts"],
-        ..FakeOrganization::default()
-    };
-    let err = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(list_member_accounts(&org))
-        .unwrap_err();
-    assert_eq!(
-        err,
-        MemberListError::Access(AccessError::Denied {
-            action: "organizations:ListAccounts"
-        })
-    );
 }

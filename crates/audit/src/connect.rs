@@ -15,7 +15,7 @@ use saml_core::{Code, Finding};
 
 use crate::context::AccountContext;
 use crate::expect::ExpectedNames;
-use crate::model::{InstanceSummary, UserSummary};
+use connect_check::connect::{Instance, User};
 
 fn fold(username: &str) -> String {
     username.to_lowercase()
@@ -33,7 +33,7 @@ pub struct InstanceUsers {
 
 impl InstanceUsers {
     /// Adds a user; false when its username was already added (a repeated page).
-    pub fn add(&mut self, user: &UserSummary) -> bool {
+    pub fn add(&mut self, user: &User) -> bool {
         if self.by_name.contains_key(&user.username) {
             return false;
         }
@@ -57,7 +57,7 @@ impl InstanceUsers {
 }
 
 /// A username that can never be a RoleSessionName; `None` when it can.
-pub fn check_user(ctx: &AccountContext, user: &UserSummary) -> Option<Finding> {
+pub fn check_user(ctx: &AccountContext, user: &User) -> Option<Finding> {
     let why = RoleSessionName::parse(&user.username).err()?;
     Some(
         ctx.finding(
@@ -77,7 +77,7 @@ pub fn check_user(ctx: &AccountContext, user: &UserSummary) -> Option<Finding> {
 /// (evidence `usernames` and `user_arns`, JSON arrays).
 pub fn check_case_collisions(
     ctx: &AccountContext,
-    instance: &InstanceSummary,
+    instance: &Instance,
     users: &InstanceUsers,
 ) -> Vec<Finding> {
     // Sorted, so the report is the same whatever order the pages came in.
@@ -124,7 +124,7 @@ fn json_array<S: serde::Serialize>(items: &[S]) -> String {
 /// RoleSessionName are left to [`ExpectedNames::findings`].
 pub fn check_expected(
     ctx: &AccountContext,
-    instance: &InstanceSummary,
+    instance: &Instance,
     users: &InstanceUsers,
     expected: &ExpectedNames,
 ) -> Vec<Finding> {
@@ -185,26 +185,26 @@ mod tests {
         AccountContext::new(AccountId::parse("111122223333").unwrap(), Partition::Aws)
     }
 
-    fn instance() -> InstanceSummary {
-        InstanceSummary {
+    fn instance() -> Instance {
+        Instance {
             id: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee".into(),
             arn: INSTANCE.into(),
-            identity_management_type: Some("SAML".into()),
-            instance_alias: Some("contoso".into()),
-            instance_status: Some("ACTIVE".into()),
+            identity_management_type: "SAML".into(),
+            alias: Some("contoso".into()),
+            status: "ACTIVE".into(),
         }
     }
 
-    fn user(i: usize, username: &str) -> UserSummary {
-        UserSummary {
+    fn user(i: usize, username: &str) -> User {
+        User {
             id: format!("u{i}"),
             arn: format!("{INSTANCE}/agent/u{i}"),
             username: username.into(),
         }
     }
 
-    fn users(names: &[&str]) -> (Vec<UserSummary>, InstanceUsers) {
-        let list: Vec<UserSummary> = names.iter().enumerate().map(|(i, n)| user(i, n)).collect();
+    fn users(names: &[&str]) -> (Vec<User>, InstanceUsers) {
+        let list: Vec<User> = names.iter().enumerate().map(|(i, n)| user(i, n)).collect();
         let mut set = InstanceUsers::default();
         for u in &list {
             set.add(u);

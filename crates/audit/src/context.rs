@@ -7,7 +7,7 @@ use std::fmt;
 use saml_core::aws::{AccountId, Partition};
 use saml_core::{Check, Code, Finding};
 
-use crate::source::{AccessError, PagingError};
+use connect_check::access::AccessError;
 
 /// The account being audited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,17 +59,6 @@ impl AccountContext {
             f = f.with("missing_permission", *action);
         }
         f
-    }
-
-    /// A listing stopped before its end (see [`PagingError`]).
-    pub(crate) fn paging_stopped(
-        &self,
-        check: Check,
-        resource: &str,
-        error: &PagingError,
-        consequence: &str,
-    ) -> Finding {
-        self.skipped(check, resource, format!("{error}; {consequence}"))
     }
 }
 

@@ -4,18 +4,21 @@
 //! provider, do not allow `sts:AssumeRoleWithSAML` or expect a `SAML:aud` no sign-in has, and
 //! Amazon Connect usernames that no RoleSessionName can ever equal.
 //!
-//! Pure: no AWS SDK, no clock, no files. An account is read through the traits of [`source`]
-//! (the SDK adapters implement them; the tests use in-memory fakes keeping the documented
-//! limits); its answers are the types of [`model`], shaped like the API's; each rule turns them
-//! into `saml_core::Finding`s naming the account and the resource's ARN; an [`AccountReport`]
-//! per account streams into an [`OrganizationReport`].
+//! Pure: no AWS SDK, no clock, no files, no runtime. An account is read through connect-check's
+//! service traits (`IamApi`, `ConnectApi`, `OrganizationsApi`, `StsApi`: their SDK adapters in
+//! the binary, in-memory fakes keeping the documented limits in the tests), whose answers are
+//! shaped like the API's; each rule turns them into `saml_core::Finding`s naming the account and
+//! the resource's ARN; an [`AccountReport`] per account streams into an [`OrganizationReport`].
 //!
-//! The entry points: [`audit_account`] (one account's sources), [`audit_member`] (assume a role
-//! into a member account, then audit it), [`list_member_accounts`] (the organization's accounts).
+//! The entry points: [`audit_account`] (one account's IAM and Connect), [`caller_account`] (the
+//! account the credentials belong to), [`audit_member`] (assume the audit role into a member
+//! account, then audit it), [`audit_organization`] (every account of an organization, a few at a
+//! time, with progress), [`list_member_accounts`] (the organization's accounts).
 
 #![forbid(unsafe_code)]
 
 mod audit;
+mod concurrent;
 pub mod connect;
 pub mod context;
 pub mod endpoints;
@@ -23,20 +26,19 @@ pub mod expect;
 #[cfg(test)]
 mod fake;
 pub mod idp;
-pub mod model;
 pub mod options;
+pub mod organization;
 pub mod providers;
 pub mod report;
 pub mod roles;
-pub mod source;
 
-pub use audit::{audit_account, audit_member, list_member_accounts, MemberListError};
+pub use audit::{audit_account, MAX_PAGES};
 pub use context::AccountContext;
 pub use expect::{ExpectError, ExpectedName, ExpectedNames, HeaderLine};
 pub use idp::{IdpError, IdpMetadata, IdpSet, SigningPlan};
 pub use options::{AuditOptions, DEFAULT_WARN_DAYS};
-pub use report::{AccountReport, OrganizationReport, Summary};
-pub use source::{
-    AccessError, AccessResult, AccountAssumer, ConnectSource, IamSource, OrganizationSource,
-    PagingError,
+pub use organization::{
+    audit_member, audit_organization, caller_account, list_member_accounts, AuditRole,
+    OrganizationPlan, Progress, DEFAULT_CONCURRENCY, SESSION_NAME,
 };
+pub use report::{AccountReport, OrganizationReport, Summary};

@@ -8,8 +8,8 @@ use saml_core::{Check, Code, Finding, Timestamp};
 
 use crate::context::AccountContext;
 use crate::idp::MatchKind;
-use crate::model::{AssertionEncryptionMode, SamlProviderDetail, SamlProviderEntry};
 use crate::options::AuditOptions;
+use connect_check::iam::{AssertionEncryptionMode, SamlProvider, SamlProviderEntry};
 
 /// What the trust-policy rules need to know of a provider of the account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,12 +182,12 @@ fn check_against_idp(
 pub fn check_provider(
     ctx: &AccountContext,
     entry: &SamlProviderEntry,
-    detail: &SamlProviderDetail,
+    detail: &SamlProvider,
     options: &AuditOptions,
 ) -> Vec<Finding> {
     let arn = entry.arn.as_str();
     let mut out = Vec::new();
-    let metadata = saml_core::metadata::parse(&detail.saml_metadata_document);
+    let metadata = saml_core::metadata::parse(&detail.metadata_document);
 
     let mut ends: Vec<(&str, Timestamp)> = Vec::new();
     if let Some(t) = detail.valid_until.or(entry.valid_until) {
@@ -201,7 +201,7 @@ pub fn check_provider(
     check_expiry(ctx, arn, &ends, options, &mut out);
 
     if detail.assertion_encryption_mode == Some(AssertionEncryptionMode::Required)
-        && detail.private_key_list.is_empty()
+        && detail.private_keys.is_empty()
     {
         out.push(ctx.finding(
             Code::IamProviderEncryptionKeyMissing,
@@ -245,7 +245,7 @@ mod tests {
     use super::*;
     use crate::idp::tests::{at, fixture, idp};
     use crate::idp::IdpSet;
-    use crate::model::SamlPrivateKey;
+    use connect_check::iam::SamlPrivateKey;
     use saml_core::aws::{AccountId, Partition};
 
     const ARN: &str = "arn:aws:iam::111122223333:saml-provider/Contoso";
@@ -266,9 +266,9 @@ mod tests {
             valid_until: None,
             create_date: None,
         };
-        let detail = SamlProviderDetail {
-            saml_metadata_document: fixture(provider_file),
-            ..SamlProviderDetail::default()
+        let detail = SamlProvider {
+            metadata_document: fixture(provider_file),
+            ..SamlProvider::default()
         };
         check_provider(&ctx(), &entry, &detail, &options(idp_files))
     }
@@ -353,9 +353,9 @@ mod tests {
             valid_until: None,
             create_date: None,
         };
-        let detail = SamlProviderDetail {
-            saml_metadata_document: next_only,
-            ..SamlProviderDetail::default()
+        let detail = SamlProvider {
+            metadata_document: next_only,
+            ..SamlProvider::default()
         };
         let f = check_provider(&ctx(), &entry, &detail, &o);
         assert_eq!(codes(&f), ["iam_provider_missing_current_cert"]);
@@ -395,9 +395,9 @@ mod tests {
             valid_until: Some(Timestamp::parse("2026-07-15T00:00:00Z").unwrap()),
             create_date: None,
         };
-        let detail = SamlProviderDetail {
-            saml_metadata_document: fixture("provider-current.xml"),
-            ..SamlProviderDetail::default()
+        let detail = SamlProvider {
+            metadata_document: fixture("provider-current.xml"),
+            ..SamlProvider::default()
         };
         let mut o = options(&[]);
         assert!(check_provider(&ctx(), &entry, &detail, &o).is_empty());
@@ -425,20 +425,20 @@ mod tests {
             valid_until: None,
             create_date: None,
         };
-        let mut detail = SamlProviderDetail {
-            saml_metadata_document: fixture("provider-current.xml"),
+        let mut detail = SamlProvider {
+            metadata_document: fixture("provider-current.xml"),
             assertion_encryption_mode: Some(AssertionEncryptionMode::Required),
-            ..SamlProviderDetail::default()
+            ..SamlProvider::default()
         };
         let f = check_provider(&ctx(), &entry, &detail, &options(&[]));
         assert_eq!(codes(&f), ["iam_provider_encryption_key_missing"]);
         assert_eq!(f[0].evidence.get("resource"), Some(ARN));
-        detail.private_key_list.push(SamlPrivateKey {
+        detail.private_keys.push(SamlPrivateKey {
             key_id: "ABCDEFGHIJKLMNOPQRSTUV".into(),
             timestamp: None,
         });
         assert!(check_provider(&ctx(), &entry, &detail, &options(&[])).is_empty());
-        detail.private_key_list.clear();
+        detail.private_keys.clear();
         detail.assertion_encryption_mode = Some(AssertionEncryptionMode::Allowed);
         assert!(check_provider(&ctx(), &entry, &detail, &options(&[])).is_empty());
     }
@@ -451,9 +451,9 @@ mod tests {
             create_date: None,
         };
         for doc in ["", "<x/>", "<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>"] {
-            let detail = SamlProviderDetail {
-                saml_metadata_document: doc.into(),
-                ..SamlProviderDetail::default()
+            let detail = SamlProvider {
+                metadata_document: doc.into(),
+                ..SamlProvider::default()
             };
             let f = check_provider(&ctx(), &entry, &detail, &options(&["idp-current.xml"]));
             assert_eq!(codes(&f), ["check_skipped"], "{doc}");
@@ -464,9 +464,9 @@ mod tests {
             &cert_b64(&fixture("provider-current.xml"), 0),
             "bm90IGEgY2VydGlmaWNhdGU=",
         );
-        let detail = SamlProviderDetail {
-            saml_metadata_document: bad_cert,
-            ..SamlProviderDetail::default()
+        let detail = SamlProvider {
+            metadata_document: bad_cert,
+            ..SamlProvider::default()
         };
         let f = check_provider(&ctx(), &entry, &detail, &options(&["idp-current.xml"]));
         assert_eq!(

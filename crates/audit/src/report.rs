@@ -17,7 +17,7 @@ use saml_core::aws::AccountId;
 use saml_core::{Check, Code, Finding, Severity};
 
 use crate::context::{action_of, AccountContext};
-use crate::source::AccessError;
+use connect_check::access::AccessError;
 
 /// The resource a finding is about (its `resource` evidence).
 pub fn resource_of(f: &Finding) -> &str {
@@ -53,29 +53,21 @@ impl AccountReport {
         Self { account, findings }
     }
 
-    /// An account that could not be assumed or read: one `check_skipped` naming the account and
-    /// the refused calls (the first as `refused_call`).
+    /// An account that could not be read: one `check_skipped` naming the account and the
+    /// refused calls (the first as `refused_call`).
     pub fn unreachable(ctx: &AccountContext, errors: &[AccessError]) -> Self {
-        let calls: Vec<&str> = errors.iter().map(action_of).collect();
-        let why = errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        let mut f = ctx.skipped(
-            Check::AuditAccount,
-            &ctx.root_arn(),
-            format!("the account could not be audited: {why}"),
-        );
-        if let Some(first) = errors.first() {
-            f = f.with("refused_call", action_of(first));
-            if let AccessError::Denied { action } = first {
-                f = f.with("missing_permission", *action);
-            }
-        }
-        if calls.len() > 1 {
-            f = f.with("refused_calls", calls.join(" "));
-        }
+        Self::new(ctx.id.clone(), vec![unreachable_finding(ctx, errors, None)])
+    }
+
+    /// An account whose audit role could not be assumed: one `check_skipped` naming the account,
+    /// the role (`role_arn`) and `sts:AssumeRole`, with what the role needs (`hint`).
+    pub fn unassumable(
+        ctx: &AccountContext,
+        error: AccessError,
+        role_arn: &str,
+        hint: &str,
+    ) -> Self {
+        let f = unreachable_finding(ctx, &[error], Some(hint)).with("role_arn", role_arn);
         Self::new(ctx.id.clone(), vec![f])
     }
 
@@ -107,6 +99,38 @@ impl AccountReport {
             self.account.as_str(),
         )
     }
+}
+
+/// The one finding of an account that could not be assumed or read.
+fn unreachable_finding(
+    ctx: &AccountContext,
+    errors: &[AccessError],
+    hint: Option<&str>,
+) -> Finding {
+    let calls: Vec<&str> = errors.iter().map(action_of).collect();
+    let mut why = errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ");
+    if let Some(hint) = hint {
+        why = format!("{why} ({hint})");
+    }
+    let mut f = ctx.skipped(
+        Check::AuditAccount,
+        &ctx.root_arn(),
+        format!("the account could not be audited: {why}"),
+    );
+    if let Some(first) = errors.first() {
+        f = f.with("refused_call", action_of(first));
+        if let AccessError::Denied { action } = first {
+            f = f.with("missing_permission", *action);
+        }
+    }
+    if calls.len() > 1 {
+        f = f.with("refused_calls", calls.join(" "));
+    }
+    f
 }
 
 /// One finding as the report writes it: the JSON contract's fields, `resource` among them.
@@ -153,6 +177,8 @@ pub struct Summary {
     pub accounts_healthy: usize,
     /// Of them, that could not be assumed or read.
     pub accounts_unreachable: usize,
+    /// Accounts of the organization left out because they are not active (suspended, closed…).
+    pub accounts_inactive: usize,
     /// Findings by severity.
     pub errors: usize,
     /// Findings by severity.
@@ -221,6 +247,11 @@ impl OrganizationReport {
         }
         let at = self.accounts.partition_point(|a| a.rank() <= report.rank());
         self.accounts.insert(at, report);
+    }
+
+    /// Counts an account of the organization that is not audited because it is not active.
+    pub fn note_inactive(&mut self) {
+        self.summary.accounts_inactive += 1;
     }
 
     /// The accounts with findings, worst first.

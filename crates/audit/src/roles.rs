@@ -9,69 +9,20 @@
 //! provider that sends the value the policy names. The rules report what no assertion can
 //! satisfy, and a condition the evaluator does not understand is a `check_skipped`, not a pass.
 
-use std::borrow::Cow;
-
 use connect_check::iam::policy::{evaluate, wildcard_match, Decision, Policy, Principals, Request};
 use saml_core::aws::{Partition, SamlProviderArn};
 use saml_core::{Check, Code, Finding};
 
 use crate::context::AccountContext;
 use crate::endpoints::{endpoint_partition, signin_endpoints};
-use crate::model::RoleEntry;
 use crate::providers::KnownProvider;
+use connect_check::iam::Role;
 
 /// The action a SAML sign-in asks of the trust policy.
 pub const ASSUME_ROLE_WITH_SAML: &str = "sts:AssumeRoleWithSAML";
 
 /// The largest trust-policy document read (IAM allows a few kilobytes).
 pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
-
-/// Why a trust-policy document could not be decoded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PolicyDocumentError {
-    /// A `%` not followed by two hexadecimal digits.
-    #[error("it is neither JSON nor URL-encoded JSON: `%` at byte {0} is not followed by two hexadecimal digits")]
-    BadEscape(usize),
-    /// The decoded bytes are not UTF-8.
-    #[error("its URL-decoded bytes are not UTF-8")]
-    NotUtf8,
-    /// Over [`MAX_POLICY_BYTES`].
-    #[error("it is {0} bytes long, more than any IAM policy")]
-    TooLarge(usize),
-}
-
-/// The trust policy as JSON. The reference documents `AssumeRolePolicyDocument` as URL-encoded
-/// (RFC 3986), and some tools hand it over already decoded: a document that starts with `{` is
-/// taken as JSON as it is (JSON never starts with `%`, and decoding it again would corrupt a `%`
-/// inside a value); anything else is percent-decoded strictly.
-pub fn decode_policy_document(raw: &str) -> Result<Cow<'_, str>, PolicyDocumentError> {
-    if raw.len() > MAX_POLICY_BYTES {
-        return Err(PolicyDocumentError::TooLarge(raw.len()));
-    }
-    if raw.trim_start().starts_with('{') {
-        return Ok(Cow::Borrowed(raw));
-    }
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or(PolicyDocumentError::BadEscape(i))?;
-            out.push(hex);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out)
-        .map(Cow::Owned)
-        .map_err(|_| PolicyDocumentError::NotUtf8)
-}
 
 /// What one role's audit found.
 #[derive(Debug, Clone, Default)]
@@ -296,7 +247,7 @@ fn not_found_detail(
 /// could not be listed (then nothing is said about which providers exist).
 pub fn check_role(
     ctx: &AccountContext,
-    role: &RoleEntry,
+    role: &Role,
     providers: Option<&[KnownProvider]>,
 ) -> RoleOutcome {
     let arn = role.arn.as_str();
@@ -312,14 +263,18 @@ pub fn check_role(
         read: false,
     }
     };
-    let Some(raw) = role.assume_role_policy_document.as_deref() else {
-        return unreadable("ListRoles returned no AssumeRolePolicyDocument".into());
-    };
-    let json = match decode_policy_document(raw) {
-        Ok(j) => j,
-        Err(e) => return unreadable(e.to_string()),
-    };
-    let policy = match Policy::parse(&format!("trust policy of {}", role.role_name), &json) {
+    let json = role.trust_policy.as_str();
+    if json.trim().is_empty() {
+        return unreadable("IAM answered no AssumeRolePolicyDocument".into());
+    }
+    if json.len() > MAX_POLICY_BYTES {
+        return unreadable(format!(
+            "it is {} bytes long, more than any IAM policy",
+            json.len()
+        ));
+    }
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    let policy = match Policy::parse(&format!("trust policy of {name}"), json) {
         Ok(p) => p,
         Err(e) => return unreadable(e.to_string()),
     };

@@ -1,6 +1,7 @@
 //! Unit tests of the trust-policy rules: a healthy role of each shape (global, regional,
-//! wildcard and encrypted-assertion audiences, URL-encoded, with conditions on the assertion,
-//! GovCloud) and each fault, every one asserting its code and resource.
+//! wildcard and encrypted-assertion audiences, with conditions on the assertion, GovCloud) and
+//! each fault, every one asserting its code and resource. (IAM's URL-encoded documents are
+//! decoded by the IAM adapter, tested in connect-check.)
 
 use super::*;
 use saml_core::aws::AccountId;
@@ -27,14 +28,13 @@ fn providers() -> Vec<KnownProvider> {
     ]
 }
 
-fn role(document: &str) -> RoleEntry {
-    RoleEntry {
+fn role(document: &str) -> Role {
+    Role {
         arn: ROLE.into(),
-        role_name: "ConnectAgent".into(),
         role_id: "AROAEXAMPLEID123456789".into(),
-        path: "/".into(),
-        assume_role_policy_document: Some(document.into()),
-        max_session_duration: Some(3600),
+        trust_policy: document.into(),
+        max_session_duration: 3600,
+        permissions_boundary: None,
     }
 }
 
@@ -55,11 +55,6 @@ fn check(document: &str) -> RoleOutcome {
 
 fn codes(o: &RoleOutcome) -> Vec<&str> {
     o.findings.iter().map(|f| f.code.as_str()).collect()
-}
-
-/// Percent-encodes like IAM's answer (RFC 3986 unreserved characters kept).
-fn url_encode(s: &str) -> String {
-    saml_core::rules::encode_path(s)
 }
 
 #[test]
@@ -85,12 +80,10 @@ fn healthy_roles_have_no_finding_and_trust_their_provider() {
         trust("arn:aws:iam::111122223333:saml-provider/*", "sts:AssumeRole*", &global),
     ];
     for doc in &cases {
-        for form in [doc.clone(), url_encode(doc)] {
-            let o = check(&form);
-            assert!(o.findings.is_empty(), "{form}: {:#?}", o.findings);
-            assert!(o.trusts.contains(&PROVIDER.to_owned()), "{form}");
-            assert!(o.read);
-        }
+        let o = check(doc);
+        assert!(o.findings.is_empty(), "{doc}: {:#?}", o.findings);
+        assert!(o.trusts.contains(&PROVIDER.to_owned()), "{doc}");
+        assert!(o.read);
     }
 }
 
@@ -243,37 +236,20 @@ fn what_the_evaluator_cannot_decide_is_a_skip() {
 
 #[test]
 fn unreadable_trust_policies_are_skips() {
+    let huge = format!(
+        r#"{{"Statement": [], "Sid": "{}"}}"#,
+        "x".repeat(MAX_POLICY_BYTES)
+    );
     for doc in [
         "not json",
-        "%7B%ZZ",
         "%7B%22Statement%22%3A%20%5B%5D",
-        "%FF%FE",
         "{\"Statement\": 3}",
+        " ",
+        huge.as_str(),
     ] {
         let o = check(doc);
         assert_eq!(codes(&o), ["check_skipped"], "{doc}");
         assert_eq!(o.findings[0].evidence.get("resource"), Some(ROLE));
         assert!(!o.read);
     }
-    let mut missing = role("");
-    missing.assume_role_policy_document = None;
-    let o = check_role(&ctx(), &missing, Some(&providers()));
-    assert_eq!(codes(&o), ["check_skipped"]);
-    assert!(!o.read);
-}
-
-#[test]
-fn decoding_takes_both_readings() {
-    let json = r#"{"Statement": [{"Sid": "100%"}]}"#;
-    assert_eq!(decode_policy_document(json).unwrap(), json);
-    assert_eq!(decode_policy_document(&url_encode(json)).unwrap(), json);
-    assert_eq!(
-        decode_policy_document("%7B%2"),
-        Err(PolicyDocumentError::BadEscape(3))
-    );
-    let huge = "%20".repeat(MAX_POLICY_BYTES);
-    assert!(matches!(
-        decode_policy_document(&huge),
-        Err(PolicyDocumentError::TooLarge(_))
-    ));
 }

@@ -49,14 +49,16 @@ pub enum Paged<R> {
     Found(R),
     /// The listing ended without it.
     Ended,
-    /// The page cap was reached, and the listing went on.
+    /// The listing did not end: the page cap was reached and it went on, or the service
+    /// answered the very token it was sent (the same page again, for ever).
     Capped,
 }
 
 /// Reads a listing page by page: `fetch(token)` asks for one page (`None` for the first),
 /// `look(items)` sees each page's items and returns `Some` to stop there. At most `max_pages`
-/// pages are read; an empty next token ends the listing like an absent one. An error of
-/// `fetch` ends the reading with that error.
+/// pages are read; an empty next token ends the listing like an absent one, and a next token
+/// equal to the one just sent stops it as [`Paged::Capped`]. An error of `fetch` ends the
+/// reading with that error.
 pub async fn search<T, R, E, F, Fut>(
     max_pages: usize,
     mut fetch: F,
@@ -66,13 +68,14 @@ where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<Page<T>, E>>,
 {
-    let mut token = None;
+    let mut token: Option<String> = None;
     for _ in 0..max_pages {
-        let page = fetch(token.take()).await?;
+        let page = fetch(token.clone()).await?;
         if let Some(found) = look(page.items) {
             return Ok(Paged::Found(found));
         }
         match page.next_token.filter(|t| !t.is_empty()) {
+            Some(t) if token.as_deref() == Some(t.as_str()) => return Ok(Paged::Capped),
             Some(t) => token = Some(t),
             None => return Ok(Paged::Ended),
         }
@@ -156,6 +159,23 @@ mod tests {
         let calls = std::cell::Cell::new(0);
         let none = block_on(search(100, listing(5, &calls), |_| None::<()>));
         assert_eq!(none, Ok(Paged::Ended));
+    }
+
+    #[test]
+    fn a_service_answering_the_token_it_was_sent_is_stopped() {
+        let mut pages = 0;
+        let read = block_on(search(
+            1000,
+            |token| {
+                pages += 1;
+                std::future::ready(Ok::<_, AccessError>(Page {
+                    items: vec![1],
+                    next_token: Some(token.unwrap_or_else(|| "again".into())),
+                }))
+            },
+            |_| None::<()>,
+        ));
+        assert_eq!((read, pages), (Ok(Paged::Capped), 2));
     }
 
     #[test]

@@ -385,7 +385,10 @@ async fn iam_answers_are_decoded_and_paginated() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(p.valid_until.as_deref(), Some("2030-03-17T17:46:40Z"));
+    assert_eq!(
+        p.valid_until.map(|t| t.to_string()).as_deref(),
+        Some("2030-03-17T17:46:40Z")
+    );
     let inline = a.iam.inline_policies("R").await.unwrap();
     assert_eq!(inline.len(), 2, "both pages");
     assert_eq!(inline[0].document, r#"{"Statement":[]}"#);

@@ -9,8 +9,10 @@ use aws_config::profile::ProfileFileRegionProvider;
 use aws_config::provider_config::ProviderConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
-use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_types::retry::RetryConfig;
 
 /// Why a session cannot call AWS at all.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +98,45 @@ impl Session {
                 .build(),
             None => self.config.clone(),
         }
+    }
+
+    /// The same configuration with `credentials` (an assumed role's) instead of its own.
+    pub fn with_credentials(&self, credentials: Credentials) -> Session {
+        Session {
+            config: self
+                .config
+                .to_builder()
+                .credentials_provider(SharedCredentialsProvider::new(credentials))
+                .build(),
+            configured_region: self.configured_region.clone(),
+        }
+    }
+
+    /// At least `attempts` tries per call (the first and its retries), in the configured retry
+    /// mode (standard unless the profile or AWS_RETRY_MODE says adaptive: exponential backoff
+    /// with jitter, retrying throttling and transient errors, never a denial). A configuration
+    /// that already allows more keeps its own number.
+    pub fn with_min_attempts(mut self, attempts: u32) -> Self {
+        let current = self
+            .config
+            .retry_config()
+            .cloned()
+            .unwrap_or_else(RetryConfig::standard);
+        if current.max_attempts() < attempts {
+            self.config = self
+                .config
+                .to_builder()
+                .retry_config(current.with_max_attempts(attempts))
+                .build();
+        }
+        self
+    }
+
+    /// The most tries per call this session makes.
+    pub fn max_attempts(&self) -> u32 {
+        self.config
+            .retry_config()
+            .map_or(RetryConfig::standard().max_attempts(), |r| r.max_attempts())
     }
 
     /// Checks that credentials can be had at all, so that "no credentials" is one clear line

@@ -4,9 +4,12 @@
 
 use aws_sdk_connect::types::{StringComparisonType, StringCondition, UserSearchCriteria};
 
-use super::api::{ConnectApi, Instance, Match, User, UserPage};
+use super::api::{
+    ConnectApi, Instance, Match, User, UserPage, LIST_INSTANCES_MAX_RESULTS, LIST_USERS_MAX_RESULTS,
+};
 use crate::access::AccessResult;
 use crate::aws::{SdkResultExt, Session};
+use crate::paging::Page;
 
 /// Told after each ListUsers page: the users listed so far, and whether more pages follow.
 pub type ListProgress = Box<dyn Fn(usize, bool)>;
@@ -43,10 +46,30 @@ impl SdkConnect {
 }
 
 /// A user as the checks read it, from SearchUsers' or ListUsers' summary of it.
-fn user(username: Option<&str>, id: Option<&str>) -> User {
+fn user(username: Option<&str>, id: Option<&str>, arn: Option<&str>) -> User {
     User {
         username: username.unwrap_or_default().to_owned(),
         id: id.unwrap_or_default().to_owned(),
+        arn: arn.unwrap_or_default().to_owned(),
+    }
+}
+
+/// An instance as the checks read it; every field the API leaves out is empty.
+fn instance(
+    id: Option<&str>,
+    arn: Option<&str>,
+    identity_management: Option<&aws_sdk_connect::types::DirectoryType>,
+    status: Option<&aws_sdk_connect::types::InstanceStatus>,
+    alias: Option<&str>,
+) -> Instance {
+    Instance {
+        id: id.unwrap_or_default().to_owned(),
+        arn: arn.unwrap_or_default().to_owned(),
+        identity_management_type: identity_management
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        alias: alias.map(str::to_owned),
     }
 }
 
@@ -60,17 +83,14 @@ impl ConnectApi for SdkConnect {
             .send()
             .await
             .optional(ACTION, |e| e.is_resource_not_found_exception())?;
-        Ok(out.and_then(|o| o.instance().cloned()).map(|i| Instance {
-            arn: i.arn().unwrap_or_default().to_owned(),
-            identity_management_type: i
-                .identity_management_type()
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            status: i
-                .instance_status()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
-            alias: i.instance_alias().map(str::to_owned),
+        Ok(out.as_ref().and_then(|o| o.instance()).map(|i| {
+            instance(
+                i.id(),
+                i.arn(),
+                i.identity_management_type(),
+                i.instance_status(),
+                i.instance_alias(),
+            )
         }))
     }
 
@@ -106,7 +126,9 @@ impl ConnectApi for SdkConnect {
             .await
             .required(ACTION)?;
         Ok(UserPage::new(
-            out.users().iter().map(|u| user(u.username(), u.id())),
+            out.users()
+                .iter()
+                .map(|u| user(u.username(), u.id(), u.arn())),
             out.next_token(),
         ))
     }
@@ -121,7 +143,7 @@ impl ConnectApi for SdkConnect {
             .client
             .list_users()
             .instance_id(instance_id)
-            .max_results(1000)
+            .max_results(LIST_USERS_MAX_RESULTS)
             .set_next_token(next_token)
             .send()
             .await
@@ -129,7 +151,7 @@ impl ConnectApi for SdkConnect {
         let users: Vec<User> = out
             .user_summary_list()
             .iter()
-            .map(|u| user(u.username(), u.id()))
+            .map(|u| user(u.username(), u.id(), u.arn()))
             .collect();
         if let Some(progress) = &self.progress {
             let listed = self.listed.get() + users.len();
@@ -137,5 +159,29 @@ impl ConnectApi for SdkConnect {
             progress(listed, out.next_token().is_some());
         }
         Ok(UserPage::new(users, out.next_token()))
+    }
+
+    async fn list_instances(&self, next_token: Option<String>) -> AccessResult<Page<Instance>> {
+        const ACTION: &str = "connect:ListInstances";
+        let out = self
+            .client
+            .list_instances()
+            .max_results(LIST_INSTANCES_MAX_RESULTS)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .required(ACTION)?;
+        Ok(Page::new(
+            out.instance_summary_list().iter().map(|i| {
+                instance(
+                    i.id(),
+                    i.arn(),
+                    i.identity_management_type(),
+                    i.instance_status(),
+                    i.instance_alias(),
+                )
+            }),
+            out.next_token(),
+        ))
     }
 }

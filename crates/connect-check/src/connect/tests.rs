@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use super::api::{ConnectApi, Instance, Match, User, UserPage};
 use super::checks::{contains_values, find_user, UserLookup};
 use crate::access::{AccessError, AccessResult};
+use crate::paging::Page;
 use crate::test_support::block_on;
 
 /// The instance's id.
@@ -42,6 +43,7 @@ impl FakeConnect {
     pub(crate) fn healthy() -> Self {
         FakeConnect {
             instance: Some(Instance {
+                id: INSTANCE.into(),
                 arn: format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}"),
                 identity_management_type: "SAML".into(),
                 status: "ACTIVE".into(),
@@ -125,6 +127,12 @@ impl ConnectApi for FakeConnect {
         let all: Vec<&String> = self.users.iter().collect();
         Ok(page_of(&all, 1000, next_token))
     }
+    async fn list_instances(&self, next_token: Option<String>) -> AccessResult<Page<Instance>> {
+        self.call("connect:ListInstances")?;
+        // One page: an account holds at most a few instances, under ListInstances' 10 a page.
+        assert_eq!(next_token, None, "no token was handed out");
+        Ok(Page::new(self.instance.clone(), None))
+    }
 }
 
 /// One page of `users` from the offset the token holds.
@@ -138,6 +146,7 @@ fn page_of(users: &[&String], size: usize, next_token: Option<String>) -> UserPa
             .map(|u| User {
                 username: (*u).clone(),
                 id: "u".into(),
+                arn: format!("arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/agent/u"),
             })
             .collect(),
         next_token: (start + size < users.len()).then(|| (start + size).to_string()),

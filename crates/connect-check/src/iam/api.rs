@@ -1,30 +1,95 @@
-//! What the IAM checks ask of IAM ([`IamApi`]) and the answers they read, with the IAM actions
-//! of those calls.
+//! What the IAM checks and the account audit ask of IAM ([`IamApi`]) and the answers they read,
+//! shaped like the API's, with the IAM actions of those calls.
+
+use saml_core::Timestamp;
 
 use crate::access::AccessResult;
+use crate::paging::Page;
+use crate::permissions::{Action, Purpose};
 
-/// The IAM calls the checks make, as IAM actions: read-only. `saml-doctor aws-policy` grants
-/// these.
-pub const ACTIONS: [&str; 7] = [
-    "iam:GetSAMLProvider",
-    "iam:GetRole",
-    "iam:ListRolePolicies",
-    "iam:GetRolePolicy",
-    "iam:ListAttachedRolePolicies",
-    "iam:GetPolicy",
-    "iam:GetPolicyVersion",
+use Purpose::{Audit, Diagnose};
+
+/// The IAM calls made, as IAM actions: read-only. `saml-doctor aws-policy` grants these.
+pub const ACTIONS: [Action; 9] = [
+    Action::new("iam:GetSAMLProvider", &[Diagnose, Audit]),
+    Action::new("iam:GetRole", &[Diagnose]),
+    Action::new("iam:ListRolePolicies", &[Diagnose]),
+    Action::new("iam:GetRolePolicy", &[Diagnose]),
+    Action::new("iam:ListAttachedRolePolicies", &[Diagnose]),
+    Action::new("iam:GetPolicy", &[Diagnose]),
+    Action::new("iam:GetPolicyVersion", &[Diagnose]),
+    Action::new("iam:ListSAMLProviders", &[Audit]),
+    Action::new("iam:ListRoles", &[Audit]),
 ];
 
-/// GetSAMLProvider's answer.
+/// ListRoles' largest `MaxItems` (IAM API reference: 1 to 1,000), which the adapter asks for.
+pub const LIST_ROLES_MAX_ITEMS: i32 = 1000;
+
+/// One entry of ListSAMLProviders' `SAMLProviderList` (the call is not paged).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SamlProvider {
-    /// The identity provider's metadata as IAM holds it.
-    pub metadata_document: String,
-    /// RFC 3339.
-    pub valid_until: Option<String>,
+pub struct SamlProviderEntry {
+    /// `Arn`: `arn:<partition>:iam::<account>:saml-provider/<name>`.
+    pub arn: String,
+    /// `ValidUntil`.
+    pub valid_until: Option<Timestamp>,
+    /// `CreateDate`.
+    pub create_date: Option<Timestamp>,
 }
 
-/// GetRole's answer.
+/// GetSAMLProvider's `AssertionEncryptionMode` (valid values `Required | Allowed`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssertionEncryptionMode {
+    /// Only encrypted assertions are accepted.
+    Required,
+    /// Encrypted and unencrypted assertions are accepted.
+    Allowed,
+    /// A value the reference does not list, kept as sent.
+    Other(String),
+}
+
+impl AssertionEncryptionMode {
+    /// Reads the API's value. The reference spells them `Required` and `Allowed` and says
+    /// nothing about case; either case is read the same, so the rules hold whichever it is.
+    pub fn parse(value: &str) -> Self {
+        if value.eq_ignore_ascii_case("Required") {
+            Self::Required
+        } else if value.eq_ignore_ascii_case("Allowed") {
+            Self::Allowed
+        } else {
+            Self::Other(value.to_owned())
+        }
+    }
+}
+
+/// One `PrivateKeyList` member of GetSAMLProvider (a `SAMLPrivateKey`; at most 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlPrivateKey {
+    /// `KeyId`: 22-64 of `[A-Z0-9]`.
+    pub key_id: String,
+    /// `Timestamp`: when the key was uploaded.
+    pub timestamp: Option<Timestamp>,
+}
+
+/// GetSAMLProvider's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SamlProvider {
+    /// `SAMLMetadataDocument`: the identity provider's metadata as IAM holds it.
+    pub metadata_document: String,
+    /// `ValidUntil`: the provider's expiration.
+    pub valid_until: Option<Timestamp>,
+    /// `CreateDate`.
+    pub create_date: Option<Timestamp>,
+    /// `SAMLProviderUUID`: the id in the provider's ACS URL
+    /// (`https://<region>.signin.aws.amazon.com/saml/acs/<id>`), used with encrypted assertions.
+    pub uuid: Option<String>,
+    /// `AssertionEncryptionMode`; absent on providers that never set it.
+    pub assertion_encryption_mode: Option<AssertionEncryptionMode>,
+    /// `PrivateKeyList`.
+    pub private_keys: Vec<SamlPrivateKey>,
+}
+
+/// An IAM role (GetRole's answer, or a ListRoles entry, which leaves out the permissions
+/// boundary).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Role {
     /// The role's ARN.
@@ -35,7 +100,8 @@ pub struct Role {
     pub trust_policy: String,
     /// The longest session the role grants, in seconds.
     pub max_session_duration: u32,
-    /// The ARN of the managed policy set as the role's permissions boundary, if any.
+    /// The ARN of the managed policy set as the role's permissions boundary, if any (never
+    /// known from ListRoles).
     pub permissions_boundary: Option<String>,
 }
 
@@ -49,7 +115,7 @@ pub struct PolicyDocument {
     pub document: String,
 }
 
-/// What the checks ask of IAM. `Ok(None)` means "does not exist".
+/// What the checks and the audit ask of IAM. `Ok(None)` means "does not exist".
 #[allow(async_fn_in_trait)]
 pub trait IamApi {
     /// iam:GetSAMLProvider.
@@ -64,4 +130,11 @@ pub trait IamApi {
     /// iam:GetPolicy + iam:GetPolicyVersion: the default version of one managed policy
     /// (a permissions boundary). `Ok(None)`: no such policy.
     async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>>;
+    /// iam:ListSAMLProviders: every provider of the account in one answer (the call is not
+    /// paged).
+    async fn list_saml_providers(&self) -> AccessResult<Vec<SamlProviderEntry>>;
+    /// iam:ListRoles, one page of up to [`LIST_ROLES_MAX_ITEMS`] (IAM may answer fewer while
+    /// more follow): `marker` is the previous page's `next_token`. A page that says more follow
+    /// without a marker is an error, never the end of the listing.
+    async fn list_roles(&self, marker: Option<String>) -> AccessResult<Page<Role>>;
 }

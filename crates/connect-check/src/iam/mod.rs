@@ -1,8 +1,9 @@
 //! IAM: the SAML provider that vouches for the identity provider, the role the assertion names
 //! with its trust policy and permissions, and the policy evaluator that decides them as IAM
-//! does ([`policy`]). What the checks (`checks/`) ask of IAM is the [`IamApi`] trait (`api.rs`),
-//! so they run on in-memory answers in tests and through the SDK ([`sdk::SdkIam`]) in the
-//! binary; [`Input`] is what they read from a diagnosed assertion.
+//! does ([`policy`]). What the checks (`checks/`) and the account audit (the `saml-audit` crate:
+//! every provider and role of an account) ask of IAM is the [`IamApi`] trait (`api.rs`), so they
+//! run on in-memory answers in tests and through the SDK ([`sdk::SdkIam`]) in the binary;
+//! [`Input`] is what the checks read from a diagnosed assertion.
 
 mod api;
 pub(crate) mod checks;
@@ -11,5 +12,8 @@ pub mod policy;
 #[cfg(feature = "aws")]
 pub mod sdk;
 
-pub use api::{IamApi, PolicyDocument, Role, SamlProvider, ACTIONS};
+pub use api::{
+    AssertionEncryptionMode, IamApi, PolicyDocument, Role, SamlPrivateKey, SamlProvider,
+    SamlProviderEntry, ACTIONS, LIST_ROLES_MAX_ITEMS,
+};
 pub use input::Input;

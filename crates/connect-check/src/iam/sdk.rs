@@ -3,9 +3,14 @@
 //! Errors are "does not exist", "denied to the checker", throttled or failed (see
 //! [`crate::aws`]), never a panic.
 
+use aws_smithy_types::DateTime;
 use saml_core::decode::percent_decode;
+use saml_core::Timestamp;
 
-use super::api::{IamApi, PolicyDocument, Role, SamlProvider};
+use super::api::{
+    AssertionEncryptionMode, IamApi, PolicyDocument, Role, SamlPrivateKey, SamlProvider,
+    SamlProviderEntry, LIST_ROLES_MAX_ITEMS,
+};
 use crate::access::{AccessError, AccessResult};
 use crate::aws::{SdkResultExt, Session};
 use crate::paging::{all_pages, Page, MAX_PAGES};
@@ -75,6 +80,28 @@ fn next_marker(marker: Option<&str>, is_truncated: bool) -> Option<&str> {
     marker.filter(|_| is_truncated)
 }
 
+/// An SDK instant as the rules take it (`None` beyond what milliseconds since 1970 can hold).
+fn timestamp(t: &DateTime) -> Option<Timestamp> {
+    t.to_millis().ok().map(Timestamp::from_unix_millis)
+}
+
+/// A role as the checks read it, from GetRole's or ListRoles' `Role`.
+fn role_of(r: &aws_sdk_iam::types::Role) -> Role {
+    Role {
+        arn: r.arn().to_owned(),
+        role_id: r.role_id().to_owned(),
+        trust_policy: decode_document(r.assume_role_policy_document().unwrap_or_default()),
+        max_session_duration: r
+            .max_session_duration()
+            .and_then(|d| u32::try_from(d).ok())
+            .unwrap_or(3600),
+        permissions_boundary: r
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn())
+            .map(str::to_owned),
+    }
+}
+
 impl IamApi for SdkIam {
     async fn saml_provider(&self, arn: &str) -> AccessResult<Option<SamlProvider>> {
         const ACTION: &str = "iam:GetSAMLProvider";
@@ -87,9 +114,20 @@ impl IamApi for SdkIam {
             .optional(ACTION, |e| e.is_no_such_entity_exception())?;
         Ok(out.map(|o| SamlProvider {
             metadata_document: o.saml_metadata_document().unwrap_or_default().to_owned(),
-            valid_until: o
-                .valid_until()
-                .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
+            valid_until: o.valid_until().and_then(timestamp),
+            create_date: o.create_date().and_then(timestamp),
+            uuid: o.saml_provider_uuid().map(str::to_owned),
+            assertion_encryption_mode: o
+                .assertion_encryption_mode()
+                .map(|m| AssertionEncryptionMode::parse(m.as_str())),
+            private_keys: o
+                .private_key_list()
+                .iter()
+                .map(|k| SamlPrivateKey {
+                    key_id: k.key_id().unwrap_or_default().to_owned(),
+                    timestamp: k.timestamp().and_then(timestamp),
+                })
+                .collect(),
         }))
     }
 
@@ -102,19 +140,7 @@ impl IamApi for SdkIam {
             .send()
             .await
             .optional(ACTION, |e| e.is_no_such_entity_exception())?;
-        Ok(out.and_then(|o| o.role().cloned()).map(|r| Role {
-            arn: r.arn().to_owned(),
-            role_id: r.role_id().to_owned(),
-            trust_policy: decode_document(r.assume_role_policy_document().unwrap_or_default()),
-            max_session_duration: r
-                .max_session_duration()
-                .and_then(|d| u32::try_from(d).ok())
-                .unwrap_or(3600),
-            permissions_boundary: r
-                .permissions_boundary()
-                .and_then(|b| b.permissions_boundary_arn())
-                .map(str::to_owned),
-        }))
+        Ok(out.as_ref().and_then(|o| o.role()).map(role_of))
     }
 
     async fn inline_policies(&self, role_name: &str) -> AccessResult<Vec<PolicyDocument>> {
@@ -185,5 +211,47 @@ impl IamApi for SdkIam {
 
     async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>> {
         self.policy_version(arn).await
+    }
+
+    async fn list_saml_providers(&self) -> AccessResult<Vec<SamlProviderEntry>> {
+        const ACTION: &str = "iam:ListSAMLProviders";
+        let out = self
+            .client
+            .list_saml_providers()
+            .send()
+            .await
+            .required(ACTION)?;
+        Ok(out
+            .saml_provider_list()
+            .iter()
+            .filter_map(|p| {
+                Some(SamlProviderEntry {
+                    arn: p.arn()?.to_owned(),
+                    valid_until: p.valid_until().and_then(timestamp),
+                    create_date: p.create_date().and_then(timestamp),
+                })
+            })
+            .collect())
+    }
+
+    async fn list_roles(&self, marker: Option<String>) -> AccessResult<Page<Role>> {
+        const ACTION: &str = "iam:ListRoles";
+        let out = self
+            .client
+            .list_roles()
+            .max_items(LIST_ROLES_MAX_ITEMS)
+            .set_marker(marker)
+            .send()
+            .await
+            .required(ACTION)?;
+        let next = next_marker(out.marker(), out.is_truncated()).filter(|m| !m.is_empty());
+        if out.is_truncated() && next.is_none() {
+            // Ending here would judge the account on part of its roles.
+            return Err(AccessError::Failed {
+                action: ACTION,
+                message: "IsTruncated without a Marker to continue from".into(),
+            });
+        }
+        Ok(Page::new(out.roles().iter().map(role_of), next))
     }
 }

@@ -12,8 +12,9 @@ use super::*;
 use crate::access::{AccessError, AccessResult};
 use crate::connect::tests::{CaseMode, FakeConnect, INSTANCE};
 use crate::connect::InstanceTarget;
-use crate::iam::{PolicyDocument, Role, SamlProvider};
-use crate::organizations::OrganizationLevel;
+use crate::iam::{PolicyDocument, Role, SamlProvider, SamlProviderEntry};
+use crate::organizations::{OrganizationAccount, OrganizationLevel};
+use crate::paging::Page;
 use crate::test_support::block_on;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/AzureAD_Agent_Role";
@@ -52,7 +53,8 @@ impl Fake {
                 metadata_document: format!(
                     r#"<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sts.windows.net/t/"><IDPSSODescriptor><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>{cert}</X509Certificate></X509Data></KeyInfo></KeyDescriptor></IDPSSODescriptor></EntityDescriptor>"#
                 ),
-                valid_until: Some("2049-01-01T00:00:00Z".into()),
+                valid_until: Some(Timestamp::parse("2049-01-01T00:00:00Z").unwrap()),
+                ..SamlProvider::default()
             }),
             role: Some(Role {
                 arn: ROLE.into(),
@@ -111,12 +113,36 @@ impl IamApi for Fake {
         self.call("iam:GetPolicy")?;
         Ok(self.boundary.clone().filter(|b| b.name.ends_with(arn)))
     }
+    async fn list_saml_providers(&self) -> AccessResult<Vec<SamlProviderEntry>> {
+        self.call("iam:ListSAMLProviders")?;
+        Ok(self
+            .provider
+            .iter()
+            .map(|p| SamlProviderEntry {
+                arn: PROVIDER.into(),
+                valid_until: p.valid_until,
+                create_date: p.create_date,
+            })
+            .collect())
+    }
+    async fn list_roles(&self, marker: Option<String>) -> AccessResult<Page<Role>> {
+        self.call("iam:ListRoles")?;
+        assert_eq!(marker, None, "no marker was handed out");
+        Ok(Page::new(self.role.clone(), None))
+    }
 }
 
 impl OrganizationsApi for Fake {
     async fn service_control_policies(&self, _: &str) -> AccessResult<Vec<OrganizationLevel>> {
         self.call("organizations:ListPoliciesForTarget")?;
         self.organization.clone()
+    }
+    async fn list_accounts(&self, _: Option<String>) -> AccessResult<Page<OrganizationAccount>> {
+        // The account is in no organization the checker may list.
+        self.call("organizations:ListAccounts")?;
+        Err(AccessError::Denied {
+            action: "organizations:ListAccounts",
+        })
     }
 }
 
@@ -271,7 +297,8 @@ fn provider_metadata_codes() {
         [Code::IamProviderCertMismatch]
     );
     let mut fake = Fake::healthy();
-    fake.provider.as_mut().unwrap().valid_until = Some("2026-12-01T00:00:00Z".into());
+    fake.provider.as_mut().unwrap().valid_until =
+        Some(Timestamp::parse("2026-12-01T00:00:00Z").unwrap());
     assert_eq!(
         problems(&fake, &input()),
         [Code::IamProviderMetadataExpiring]

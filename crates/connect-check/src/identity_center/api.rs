@@ -6,17 +6,18 @@ use saml_core::Facts;
 
 use crate::access::AccessResult;
 use crate::paging::Page;
+use crate::permissions::{Action, Purpose::Diagnose};
 
 /// The Identity Center calls the checks make, as IAM actions: read-only, no Create or Update.
 /// `saml-doctor aws-policy` grants these.
-pub const ACTIONS: [&str; 7] = [
-    "sso:ListInstances",
-    "sso:ListAccountAssignmentsForPrincipal",
-    "sso:DescribePermissionSet",
-    "identitystore:GetUserId",
-    "identitystore:DescribeUser",
-    "identitystore:ListUsers",
-    "identitystore:ListGroupMembershipsForMember",
+pub const ACTIONS: [Action; 7] = [
+    Action::new("sso:ListInstances", &[Diagnose]),
+    Action::new("sso:ListAccountAssignmentsForPrincipal", &[Diagnose]),
+    Action::new("sso:DescribePermissionSet", &[Diagnose]),
+    Action::new("identitystore:GetUserId", &[Diagnose]),
+    Action::new("identitystore:DescribeUser", &[Diagnose]),
+    Action::new("identitystore:ListUsers", &[Diagnose]),
+    Action::new("identitystore:ListGroupMembershipsForMember", &[Diagnose]),
 ];
 
 /// An Identity Center instance (ListInstances).

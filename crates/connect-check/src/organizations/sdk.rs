@@ -18,7 +18,9 @@
 
 use aws_sdk_organizations::types::{ParentType, PolicyType};
 
-use super::api::{OrganizationLevel, OrganizationsApi};
+use super::api::{
+    OrganizationAccount, OrganizationLevel, OrganizationsApi, LIST_ACCOUNTS_MAX_RESULTS,
+};
 use crate::access::{AccessError, AccessResult};
 use crate::aws::{SdkResultExt, Session};
 use crate::iam::PolicyDocument;
@@ -50,6 +52,31 @@ impl OrganizationsApi for SdkOrganizations {
         account_id: &str,
     ) -> AccessResult<Vec<OrganizationLevel>> {
         service_control_policies(&self.client, account_id).await
+    }
+
+    async fn list_accounts(
+        &self,
+        next_token: Option<String>,
+    ) -> AccessResult<Page<OrganizationAccount>> {
+        const ACTION: &str = "organizations:ListAccounts";
+        let out = self
+            .client
+            .list_accounts()
+            .max_results(LIST_ACCOUNTS_MAX_RESULTS)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .required(ACTION)?;
+        #[allow(deprecated)] // Status is retired in favour of State; both are read.
+        let accounts = out.accounts().iter().filter_map(|a| {
+            Some(OrganizationAccount {
+                id: a.id()?.to_owned(),
+                name: a.name().map(str::to_owned),
+                status: a.status().map(|s| s.as_str().to_owned()),
+                state: a.state().map(|s| s.as_str().to_owned()),
+            })
+        });
+        Ok(Page::new(accounts, out.next_token()))
     }
 }
 

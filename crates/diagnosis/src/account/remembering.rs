@@ -4,7 +4,8 @@
 use std::cell::RefCell;
 
 use connect_check::access::AccessResult;
-use connect_check::iam::{IamApi, PolicyDocument, Role, SamlProvider};
+use connect_check::iam::{IamApi, PolicyDocument, Role, SamlProvider, SamlProviderEntry};
+use connect_check::paging::Page;
 
 /// the trust anchor for the signature, with no second call.
 pub(crate) struct Remembering<A> {
@@ -53,5 +54,11 @@ impl<A: IamApi> IamApi for Remembering<A> {
     }
     async fn managed_policy(&self, arn: &str) -> AccessResult<Option<PolicyDocument>> {
         self.inner.managed_policy(arn).await
+    }
+    async fn list_saml_providers(&self) -> AccessResult<Vec<SamlProviderEntry>> {
+        self.inner.list_saml_providers().await
+    }
+    async fn list_roles(&self, marker: Option<String>) -> AccessResult<Page<Role>> {
+        self.inner.list_roles(marker).await
     }
 }

@@ -71,11 +71,7 @@ pub(crate) async fn check_provider(
         );
     }
     let mut expiring = Vec::new();
-    if let Some(t) = provider
-        .valid_until
-        .as_deref()
-        .and_then(|v| saml_core::Timestamp::parse(v).ok())
-    {
+    if let Some(t) = provider.valid_until {
         if t.millis_since(as_of.instant) < EXPIRY_WARNING_MILLIS {
             expiring.push(format!("ValidUntil {t}"));
         }

@@ -187,7 +187,7 @@ pub fn diagnose(
         };
         if let Some(posted_to) = posted_to {
             if let Some(response) = report.response() {
-                let posted = saml_core::rules::identity_center::check_posted_to(
+                let posted = saml_core::identity_center::check_posted_to(
                     response,
                     posted_to,
                     &report.findings,

@@ -2,12 +2,12 @@
 //! was signed out at a given time, and until when a removed user can still act. The sign-in's
 //! time and the IdP's SessionNotOnOrAfter come from a capture (or flags); the durations from
 //! flags (the account's values: see the README). The arithmetic lives in
-//! `saml_core::identity_center_sessions`.
+//! `saml_core::identity_center::sessions`.
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use saml_core::identity_center_sessions::{
+use saml_core::identity_center::sessions::{
     parse_duration, Answer, CliProfile, Inputs, SessionKind, Timeline,
 };
 use saml_core::{AsOf, AsOfSource, RelayStateInput, Timestamp};
@@ -218,10 +218,10 @@ fn text(o: &Output) -> String {
     }
     for a in &o.answers {
         let question = match a.question {
-            saml_core::identity_center_sessions::Question::SignedOut => {
+            saml_core::identity_center::sessions::Question::SignedOut => {
                 format!("Why was I signed out at {}?", a.at)
             }
-            saml_core::identity_center_sessions::Question::RemovedUser => {
+            saml_core::identity_center::sessions::Question::RemovedUser => {
                 format!("Until when can a user removed at {} still act?", a.at)
             }
         };

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use saml_core::decode::{self, DecodeError, Decoded, MessageField};
 // IAM federation's endpoints and IAM Identity Center's ACS URLs: both take a SAMLResponse.
-use saml_core::rules::identity_center::is_aws_saml_endpoint as is_aws_signin_endpoint;
+use saml_core::identity_center::is_aws_saml_endpoint as is_aws_signin_endpoint;
 use saml_core::{Code, Finding, Timestamp};
 use serde::Serialize;
 

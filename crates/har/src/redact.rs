@@ -905,7 +905,7 @@ pub fn strip_signatures(value: &str) -> Option<String> {
         xml
     };
     for _ in 0..decoded.transport.url_decoding_rounds {
-        out = saml_core::rules::encode_path(&out);
+        out = saml_core::aws::endpoints::encode_path(&out);
     }
     Some(out)
 }
@@ -1018,7 +1018,7 @@ mod tests {
         let xml = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:Signature><ds:SignedInfo><ds:Reference><ds:DigestValue>abc=</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>
 c2lnbmF0dXJl</ds:SignatureValue></ds:Signature><SignatureValue>x</SignatureValue></samlp:Response>"#;
         let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
-        let encoded = saml_core::rules::encode_path(&b64);
+        let encoded = saml_core::aws::endpoints::encode_path(&b64);
         let stripped = strip_signatures(&encoded).unwrap();
         assert!(stripped.contains('%'), "still URL-encoded");
         let back = decode::decode(stripped.as_bytes()).unwrap().xml;

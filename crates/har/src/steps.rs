@@ -8,7 +8,7 @@
 //! Scripts, styles, images and fonts are not steps, nor are the Connect and console apps' own
 //! API calls.
 
-use saml_core::rules::is_aws_signin_endpoint;
+use saml_core::aws::endpoints::is_aws_signin_endpoint;
 use saml_core::Timestamp;
 use serde::Serialize;
 
@@ -322,7 +322,7 @@ fn classify(host: &str, url: &str) -> Option<StepKind> {
     }
     // IAM Identity Center's sign-in and ACS (`<region>.signin.aws`, `<region>.sso.signin.aws`).
     if under("signin.aws")
-        || saml_core::rules::identity_center::is_identity_center_acs(
+        || saml_core::identity_center::is_identity_center_acs(
             url.split(['?', '#']).next().unwrap_or(url),
         )
     {

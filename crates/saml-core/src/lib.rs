@@ -28,7 +28,7 @@ pub mod decode;
 #[cfg(feature = "signatures")]
 pub mod dsig;
 pub mod finding;
-pub mod identity_center_sessions;
+pub mod identity_center;
 pub mod metadata;
 pub mod model;
 pub mod report;

@@ -5,15 +5,19 @@
 
 use serde::Serialize;
 
-use crate::aws::{ConnectRelayState, RolePair};
+use crate::aws::arn::RolePair;
+use crate::aws::connect::ConnectRelayState;
 use crate::code::{Code, Severity};
 use crate::decode::{self, Decoded, Transport, AWS_MAX_ENCODED_CHARS};
 use crate::finding::Finding;
+use crate::identity_center::facts::{detect as detect_identity_center, IdentityCenterFacts};
 use crate::metadata::Metadata;
 use crate::model::{self, Message, Response};
-use crate::rules::{
-    self, RelayStateInput, ATTR_ROLE, ATTR_ROLE_CN, ATTR_ROLE_SESSION_NAME, ATTR_SESSION_DURATION,
+use crate::rules::attribute_names::{
+    ATTR_ROLE, ATTR_ROLE_CN, ATTR_ROLE_SESSION_NAME, ATTR_SESSION_DURATION,
 };
+use crate::rules::check_response_for_target;
+use crate::rules::relay_state::{check_relay_state, RelayStateInput};
 use crate::time::{AsOf, Timestamp};
 
 /// Which identity provider product issued a response, guessed from its Issuer, so advice can
@@ -103,7 +107,7 @@ pub struct Facts {
     /// What signature verification found, in one line.
     pub signature: Option<String>,
     /// Set when the response signs in to IAM Identity Center rather than through IAM federation.
-    pub identity_center: Option<rules::identity_center::IdentityCenterFacts>,
+    pub identity_center: Option<IdentityCenterFacts>,
 }
 
 impl Facts {
@@ -346,20 +350,18 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
         Message::Response(response) => {
             let signatures = signature_verdict(&document, ctx);
             report.facts = Facts::of(&response, signatures.read_assertion);
-            report.findings = rules::check_response_for_target(&response, &as_of);
+            report.findings = check_response_for_target(&response, &as_of);
             report.facts.signature = signatures.summary;
             if let Some((response_signed, assertion_signed)) = signatures.signed {
                 report.facts.response_signed = response_signed;
                 report.facts.assertion_signed = assertion_signed;
             }
             report.findings.extend(signatures.findings);
-            report.facts.identity_center = rules::identity_center::detect(&response);
+            report.facts.identity_center = detect_identity_center(&response);
             // The relay-state rules are Amazon Connect's through IAM federation; an Identity
             // Center sign-in lands in the access portal or the application it names.
             if report.facts.identity_center.is_none() {
-                report
-                    .findings
-                    .extend(rules::check_relay_state(&ctx.relay_state));
+                report.findings.extend(check_relay_state(&ctx.relay_state));
             }
             if let RelayStateInput::Present(url) = &ctx.relay_state {
                 report.facts.relay_state = Some(url.clone());

@@ -25,7 +25,7 @@
 //! ListAccountAssignmentsForPrincipal on a user includes what its groups hold (the user's groups
 //! are asked too, and the answers merged).
 
-use saml_core::identity_center_sessions::{parse_duration, PERMISSION_SET_DEFAULT_SECONDS};
+use saml_core::identity_center::sessions::{parse_duration, PERMISSION_SET_DEFAULT_SECONDS};
 use saml_core::time::human_duration;
 use saml_core::{Check, Code, Facts, Finding};
 
@@ -521,9 +521,7 @@ mod tests {
             user_name: &str,
         ) -> AccessResult<Option<String>> {
             self.call("identitystore:GetUserId")?;
-            assert!(saml_core::rules::identity_center::is_identity_store_id(
-                store
-            ));
+            assert!(saml_core::identity_center::is_identity_store_id(store));
             if key == UserKey::Email {
                 return Ok(self
                     .emails
@@ -758,7 +756,7 @@ mod tests {
     #[test]
     fn offline_each_check_is_one_skip() {
         let facts = Facts {
-            identity_center: Some(saml_core::rules::identity_center::IdentityCenterFacts {
+            identity_center: Some(saml_core::identity_center::IdentityCenterFacts {
                 identity_store_id: Some(STORE.into()),
                 user_name: Some("jane.doe@contoso.com".into()),
                 ..Default::default()

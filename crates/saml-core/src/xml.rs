@@ -12,8 +12,11 @@ use quick_xml::events::{BytesStart, Event};
 /// Limits applied while parsing. The defaults are far above any real SAML message.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Element nesting.
     pub max_depth: usize,
+    /// Elements in the whole document.
     pub max_elements: usize,
+    /// Attributes on one element.
     pub max_attributes_per_element: usize,
     /// Namespace declarations on one element.
     pub max_namespaces_per_element: usize,
@@ -36,64 +39,111 @@ impl Default for Limits {
 /// Why a document was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum XmlError {
+    /// Not well-formed.
     #[error("not well-formed XML at byte {position}: {message}")]
-    Syntax { position: u64, message: String },
+    Syntax {
+        /// The byte offset where the parser stopped.
+        position: u64,
+        /// The parser's reason.
+        message: String,
+    },
+    /// A DOCTYPE declaration (refused, so entities are never expanded).
     #[error("the XML has a DOCTYPE declaration; SAML messages never do, and entity declarations are refused rather than expanded")]
     DocType,
+    /// Nested deeper than [`Limits::max_depth`].
     #[error("the XML nests deeper than {limit} elements")]
-    TooDeep { limit: usize },
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// More elements than [`Limits::max_elements`].
     #[error("the XML has more than {limit} elements")]
-    TooManyElements { limit: usize },
+    TooManyElements {
+        /// The limit.
+        limit: usize,
+    },
+    /// An element with more attributes than [`Limits::max_attributes_per_element`].
     #[error("an element has more than {limit} attributes")]
-    TooManyAttributes { limit: usize },
+    TooManyAttributes {
+        /// The limit.
+        limit: usize,
+    },
+    /// An element with more namespace declarations than
+    /// [`Limits::max_namespaces_per_element`].
     #[error("an element declares more than {limit} namespaces")]
-    TooManyNamespaces { limit: usize },
+    TooManyNamespaces {
+        /// The limit.
+        limit: usize,
+    },
+    /// A document larger than [`Limits::max_input_bytes`].
     #[error("the XML is larger than {limit} bytes")]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The limit.
+        limit: usize,
+    },
+    /// No root element.
     #[error("the XML has no root element")]
     NoRoot,
+    /// Content after the root element.
     #[error("the XML has content after its root element")]
     TrailingContent,
 }
 
+/// An attribute of an element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// The qualified name as written (`xsi:type`).
     pub name: String,
+    /// Its namespace, `None` for an unprefixed attribute.
     pub namespace: Option<String>,
+    /// Its local name.
     pub local: String,
+    /// Its value, entities and character references resolved.
     pub value: String,
 }
 
+/// A child of an element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
+    /// An element.
     Element(Element),
+    /// Character data (CDATA included), entities resolved.
     Text(String),
+    /// A comment's text.
     Comment(String),
     /// `<?target data?>`; `data` without the white space after the target.
     ProcessingInstruction {
+        /// The target.
         target: String,
+        /// What follows the target.
         data: String,
     },
 }
 
+/// An element with its attributes and children.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
     /// The qualified name as written (`saml2:Assertion`).
     pub name: String,
+    /// Its namespace, `None` when it has none.
     pub namespace: Option<String>,
+    /// Its local name (`Assertion`).
     pub local: String,
     /// Namespace declarations on this element: (prefix, or "" for the default; URI).
     pub namespace_decls: Vec<(String, String)>,
+    /// Its attributes (namespace declarations apart), in document order.
     pub attributes: Vec<Attribute>,
+    /// Its children, in document order.
     pub children: Vec<Node>,
 }
 
 impl Element {
+    /// True for the element `local` in `namespace`.
     pub fn is(&self, namespace: &str, local: &str) -> bool {
         self.local == local && self.namespace.as_deref() == Some(namespace)
     }
 
+    /// The child elements, in order.
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
@@ -101,6 +151,7 @@ impl Element {
         })
     }
 
+    /// The child elements named `local` in `namespace`, in order.
     pub fn children_named<'a>(
         &'a self,
         namespace: &'a str,
@@ -109,6 +160,7 @@ impl Element {
         self.elements().filter(move |e| e.is(namespace, local))
     }
 
+    /// The first child element named `local` in `namespace`.
     pub fn child(&self, namespace: &str, local: &str) -> Option<&Element> {
         self.elements().find(|e| e.is(namespace, local))
     }
@@ -222,6 +274,7 @@ pub const NS_XML: &str = "http://www.w3.org/XML/1998/namespace";
 pub struct Document {
     /// Processing instructions before the root element, in order.
     pub before_root: Vec<Node>,
+    /// The root element.
     pub root: Element,
     /// Processing instructions after the root element, in order.
     pub after_root: Vec<Node>,

@@ -10,15 +10,19 @@ use super::newtype::string_newtype;
 /// An AWS partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Partition {
+    /// The commercial partition.
     #[serde(rename = "aws")]
     Aws,
+    /// China (Beijing and Ningxia).
     #[serde(rename = "aws-cn")]
     AwsCn,
+    /// AWS GovCloud (US).
     #[serde(rename = "aws-us-gov")]
     AwsUsGov,
 }
 
 impl Partition {
+    /// Reads a partition name (`aws`, `aws-cn`, `aws-us-gov`).
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "aws" => Some(Self::Aws),
@@ -28,6 +32,7 @@ impl Partition {
         }
     }
 
+    /// The partition name as ARNs write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Aws => "aws",
@@ -73,6 +78,7 @@ string_newtype!(
 );
 
 impl AccountId {
+    /// Parses a 12-digit account id.
     pub fn parse(s: &str) -> Result<Self, String> {
         if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(s.to_owned()))
@@ -83,6 +89,7 @@ impl AccountId {
 }
 
 impl Region {
+    /// Parses a Region name (`us-east-1`, `us-gov-west-1`, `cn-north-1`), saying why one is not.
     pub fn parse(s: &str) -> Result<Self, String> {
         // <area>[-gov|-iso…]-<direction>-<n>: us-east-1, ap-southeast-2, us-gov-west-1, cn-north-1.
         let parts: Vec<&str> = s.split('-').collect();
@@ -181,13 +188,16 @@ fn name_chars_ok(name: &str, extra: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RoleArn {
     arn: String,
+    /// The partition the role is in.
     pub partition: Partition,
+    /// The account the role is in.
     pub account: AccountId,
     /// The role name, without its path.
     pub name: String,
 }
 
 impl RoleArn {
+    /// Parses a role ARN, saying which part is wrong.
     pub fn parse(s: &str) -> Result<Self, String> {
         let (partition, account, path_and_name) = iam_arn(s, "role")?;
         let name = path_and_name.rsplit('/').next().unwrap_or_default();
@@ -207,6 +217,7 @@ impl RoleArn {
         })
     }
 
+    /// The ARN as written.
     pub fn as_str(&self) -> &str {
         &self.arn
     }
@@ -216,12 +227,16 @@ impl RoleArn {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SamlProviderArn {
     arn: String,
+    /// The partition the provider is in.
     pub partition: Partition,
+    /// The account the provider is in.
     pub account: AccountId,
+    /// The provider name.
     pub name: String,
 }
 
 impl SamlProviderArn {
+    /// Parses a saml-provider ARN, saying which part is wrong.
     pub fn parse(s: &str) -> Result<Self, String> {
         let (partition, account, name) = iam_arn(s, "saml-provider")?;
         if !name_chars_ok(name, "._-") || name.len() > 128 {
@@ -237,6 +252,7 @@ impl SamlProviderArn {
         })
     }
 
+    /// The ARN as written.
     pub fn as_str(&self) -> &str {
         &self.arn
     }
@@ -259,7 +275,9 @@ display_serialize_as_str!(RoleArn, SamlProviderArn);
 /// One value of the Role attribute: a role and the SAML provider it trusts, in either order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct RolePair {
+    /// The role to assume.
     pub role: RoleArn,
+    /// The SAML provider the role trusts.
     pub provider: SamlProviderArn,
     /// True when the value named the provider first (AWS accepts both orders).
     pub provider_first: bool,

@@ -15,6 +15,7 @@ string_newtype!(
 );
 
 impl InstanceId {
+    /// Parses an instance id, saying why one is not (upper case included: Connect writes ids in lower case).
     pub fn parse(s: &str) -> Result<Self, String> {
         let groups: Vec<&str> = s.split('-').collect();
         let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
@@ -37,13 +38,18 @@ impl InstanceId {
 /// `arn:aws:connect:<region>:<account>:instance/<instance-id>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ConnectInstanceArn {
+    /// The partition of the instance.
     pub partition: Partition,
+    /// The Region of the instance.
     pub region: Region,
+    /// The account of the instance.
     pub account: AccountId,
+    /// The instance id.
     pub instance_id: InstanceId,
 }
 
 impl ConnectInstanceArn {
+    /// Parses an instance ARN (`arn:aws:connect:<region>:<account>:instance/<id>`), saying which part is wrong.
     pub fn parse(s: &str) -> Result<Self, String> {
         let p = split_arn(s.trim())?;
         let partition = Partition::parse(p.partition).ok_or_else(|| {
@@ -114,9 +120,13 @@ impl fmt::Display for ConnectInstanceArn {
 /// `https://<region>.console.aws.amazon.com/connect/federate/<instance-id>[?destination=…]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConnectRelayState {
+    /// The relay state as given.
     pub url: String,
+    /// The console Region in the host (GovCloud's console host names none).
     pub region: Option<Region>,
+    /// The partition of the console host.
     pub partition: Partition,
+    /// The Connect instance the user lands in.
     pub instance_id: InstanceId,
     /// The destination, percent-decoded.
     pub destination: Option<String>,
@@ -125,6 +135,7 @@ pub struct ConnectRelayState {
 }
 
 impl ConnectRelayState {
+    /// Parses a relay-state URL, saying which part is wrong.
     pub fn parse(url: &str) -> Result<Self, String> {
         if url.is_empty() {
             return Err("it is empty".into());

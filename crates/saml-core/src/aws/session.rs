@@ -52,6 +52,7 @@ string_newtype!(
 );
 
 impl RoleSessionName {
+    /// Parses a RoleSessionName, naming what breaks AWS's pattern.
     pub fn parse(value: &str) -> Result<Self, String> {
         match session_name_problem(value) {
             None => Ok(Self(value.to_owned())),
@@ -66,6 +67,7 @@ string_newtype!(
 );
 
 impl SourceIdentity {
+    /// Parses a SourceIdentity, naming what breaks AWS's pattern.
     pub fn parse(value: &str) -> Result<Self, String> {
         if let Some(p) = session_name_problem(value) {
             return Err(p);
@@ -82,9 +84,12 @@ impl SourceIdentity {
 pub struct SessionDuration(u32);
 
 impl SessionDuration {
+    /// The shortest session AWS accepts (15 minutes).
     pub const MIN: u32 = 900;
+    /// The longest session AWS accepts (12 hours).
     pub const MAX: u32 = 43_200;
 
+    /// Parses a number of seconds in AWS's range.
     pub fn parse(value: &str) -> Result<Self, String> {
         let seconds: u64 = value
             .parse()
@@ -97,6 +102,7 @@ impl SessionDuration {
         Ok(Self(seconds as u32))
     }
 
+    /// The duration in seconds.
     pub fn seconds(self) -> u32 {
         self.0
     }
@@ -105,7 +111,9 @@ impl SessionDuration {
 /// A session tag from `PrincipalTag:<Key>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PrincipalTag {
+    /// The tag key (after `PrincipalTag:`).
     pub key: String,
+    /// The tag value.
     pub value: String,
 }
 
@@ -117,6 +125,7 @@ fn tag_char_ok(c: char) -> bool {
 }
 
 impl PrincipalTag {
+    /// Checks a tag key and value against AWS's session-tag rules, saying which is wrong.
     pub fn parse(key: &str, value: &str) -> Result<Self, String> {
         let key_len = key.chars().count();
         if key_len == 0 || key_len > 128 {

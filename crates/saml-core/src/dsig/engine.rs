@@ -25,12 +25,16 @@ const WORK_BASE: usize = 1 << 20;
 /// A document as the verifier sees it: the root and the processing instructions around it.
 #[derive(Clone, Copy)]
 pub struct Doc<'a> {
+    /// The processing instructions before the root element.
     pub before_root: &'a [Node],
+    /// The root element.
     pub root: &'a Element,
+    /// The processing instructions after the root element.
     pub after_root: &'a [Node],
 }
 
 impl<'a> Doc<'a> {
+    /// The whole parsed document.
     pub fn of(document: &'a Document) -> Self {
         Self {
             before_root: &document.before_root,
@@ -39,6 +43,7 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// The root element alone (nothing around it to canonicalize).
     pub fn root_only(root: &'a Element) -> Self {
         Self {
             before_root: &[],

@@ -9,6 +9,7 @@ use crate::cert::Certificate;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
+    /// The Response element.
     Response,
     /// The Assertion at this position among the Response's Assertion children.
     Assertion(usize),
@@ -22,7 +23,10 @@ pub enum Target {
 pub enum Outcome {
     /// The digest matches and the signature verifies with this certificate.
     Valid {
+        /// The certificate whose key verified it.
         certificate: Box<Certificate>,
+        /// The certificate is one of the metadata's (trusted), not only the one the signature
+        /// carries (integrity without trust).
         from_metadata: bool,
     },
     /// The signed content changed after signing.
@@ -30,11 +34,20 @@ pub enum Outcome {
     /// The digest matches, but no candidate key verifies the signature.
     BadSignature,
     /// The only candidate keys are too weak to verify with.
-    WeakKey { what: String },
+    WeakKey {
+        /// Which key, and why it is too weak.
+        what: String,
+    },
     /// The signature uses something this verifier does not implement.
-    Unsupported { what: String },
+    Unsupported {
+        /// What is not implemented (an algorithm, transform or reference form).
+        what: String,
+    },
     /// The signature is not shaped as a SAML enveloped signature must be.
-    Malformed { why: String },
+    Malformed {
+        /// What is wrong with its shape.
+        why: String,
+    },
     /// No key to verify with (no metadata and no embedded certificate).
     NoKey,
 }
@@ -44,14 +57,17 @@ pub enum Outcome {
 pub struct Checked {
     /// Where the Signature element is (`/Response/Assertion/Signature`).
     pub path: String,
+    /// What it covers.
     pub target: Target,
     /// The ID of the element it is enveloped in.
     pub signed_id: Option<String>,
     /// The certificate the signature carries in KeyInfo, when it has a readable one.
     pub embedded: Option<Certificate>,
+    /// Why the certificate it carries could not be read, when it could not.
     pub embedded_error: Option<String>,
     /// Whether the signature verifies with its embedded certificate (checked when the
     /// metadata's keys fail, to tell a rotated key from a tampered response).
     pub verifies_with_embedded: bool,
+    /// What checking it concluded.
     pub outcome: Outcome,
 }

@@ -23,9 +23,11 @@ const EXPIRY_WARNING_MILLIS: i64 = 30 * 86_400 * 1000;
 /// Everything signature verification concluded about a message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Verdict {
+    /// The findings of signature verification (`signature_invalid`, `issuer_mismatch`, ...).
     pub findings: Vec<Finding>,
     /// One line for the report's facts; `None` when the message has no signature.
     pub summary: Option<String>,
+    /// Every signature of the message and its outcome, in document order.
     pub checked: Vec<Checked>,
     /// The Response element is covered by a signature that verified.
     pub response_verified: bool,

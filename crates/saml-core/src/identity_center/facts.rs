@@ -11,6 +11,7 @@ use crate::model::Response;
 pub struct IdentityCenterFacts {
     /// The instance's home Region and identity store, from the Audience.
     pub region: Option<String>,
+    /// The identity store id in the Audience.
     pub identity_store_id: Option<String>,
     /// The ACS the response is addressed to (Destination, else Recipient).
     pub acs: Option<Acs>,

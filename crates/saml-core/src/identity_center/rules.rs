@@ -9,13 +9,16 @@ use crate::code::Code;
 use crate::finding::Finding;
 use crate::model::{Assertion, Response, CM_BEARER};
 
+/// The prefix of the attributes for access control: `AccessControl:<key>` becomes a session tag.
 pub const ATTR_ACCESS_CONTROL_PREFIX: &str =
     "https://aws.amazon.com/SAML/Attributes/AccessControl:";
+/// The NameID format Identity Center requires.
 pub const NAMEID_FORMAT_EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
 /// IAM Identity Center accepts at most this many access-control attributes.
 pub const MAX_ACCESS_CONTROL_ATTRIBUTES: usize = 50;
-/// Session-tag limits the access-control attributes become subject to.
+/// Session-tag limits the access-control attributes become subject to: a key's characters.
 pub const MAX_TAG_KEY_CHARS: usize = 128;
+/// Session-tag limits the access-control attributes become subject to: a value's characters.
 pub const MAX_TAG_VALUE_CHARS: usize = 256;
 
 /// Codes of IAM federation's own rules, which Identity Center does not apply (it needs no Role

@@ -25,8 +25,11 @@ pub enum AcsHost {
 /// An IAM Identity Center Assertion Consumer Service URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Acs {
+    /// The Region in the host.
     pub region: String,
+    /// The ACS id, in lower case.
     pub id: String,
+    /// Which host alias the URL uses.
     pub host: AcsHost,
 }
 
@@ -86,11 +89,14 @@ const OTHER_PARTITION_HOSTS: [&str; 2] = [".signin.amazonaws-us-gov.com", ".sign
 /// IAM Identity Center's issuer URL, the Audience an IdP must send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IssuerUrl {
+    /// The instance's home Region.
     pub region: String,
+    /// The identity store id (`d-` and ten hexadecimal characters, or a UUID).
     pub identity_store_id: String,
 }
 
 impl IssuerUrl {
+    /// Parses an issuer URL, saying which part is wrong.
     pub fn parse(url: &str) -> Result<IssuerUrl, String> {
         let rest = url
             .strip_prefix("https://")

@@ -30,7 +30,7 @@ use crate::model::Response;
 use crate::time::AsOf;
 
 /// Runs the rules of the service the response signs in to: IAM Identity Center's (in
-/// [`identity_center`](crate::identity_center)) for a response addressed to it, IAM federation's otherwise.
+/// [`identity_center`]) for a response addressed to it, IAM federation's otherwise.
 pub fn check_response_for_target(response: &Response, as_of: &AsOf) -> Vec<Finding> {
     let findings = protocol::check_response(response, as_of);
     match identity_center::facts::detect(response) {

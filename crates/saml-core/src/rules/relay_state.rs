@@ -14,6 +14,7 @@ pub enum RelayStateInput {
     Unknown,
     /// Known to be absent (the form post to AWS had none).
     Absent,
+    /// The RelayState as it came.
     Present(String),
 }
 

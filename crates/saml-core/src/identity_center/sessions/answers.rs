@@ -174,23 +174,30 @@ impl Timeline {
     }
 }
 
+/// Which question an answer is to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Question {
+    /// Why was the user signed out at a given moment?
     SignedOut,
+    /// Until when can a user removed at a given moment still act?
     RemovedUser,
 }
 
 /// An answer to one of the two questions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer {
+    /// The question answered.
     pub question: Question,
+    /// The moment asked about.
     pub at: Timestamp,
     /// For a removed user: the latest moment it can act if nothing more is done.
     pub until: Option<Timestamp>,
     /// For a sign-out: the session whose end explains it.
     pub explained_by: Option<SessionKind>,
+    /// The answer, in sentences.
     pub answer: String,
+    /// What to do about it, one step each.
     pub fixes: Vec<String>,
 }
 

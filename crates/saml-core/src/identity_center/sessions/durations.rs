@@ -3,11 +3,17 @@
 
 use crate::time::human_duration;
 
+/// The shortest access-portal session.
 pub const PORTAL_MIN_SECONDS: i64 = 15 * 60;
+/// The longest access-portal session.
 pub const PORTAL_MAX_SECONDS: i64 = 90 * 86_400;
+/// The access-portal session when none is configured.
 pub const PORTAL_DEFAULT_SECONDS: i64 = 8 * 3600;
+/// The shortest session a permission set may give.
 pub const PERMISSION_SET_MIN_SECONDS: i64 = 3600;
+/// The longest session a permission set may give.
 pub const PERMISSION_SET_MAX_SECONDS: i64 = 12 * 3600;
+/// A permission set's session when none is configured.
 pub const PERMISSION_SET_DEFAULT_SECONDS: i64 = 3600;
 /// A legacy (non-refreshable) CLI profile's token.
 pub const LEGACY_CLI_TOKEN_SECONDS: i64 = 8 * 3600;
@@ -21,10 +27,13 @@ pub const MATCH_TOLERANCE_SECONDS: i64 = 5 * 60;
 /// A value outside what AWS allows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
+    /// An access-portal session duration out of range (shown as people read it).
     #[error("the access-portal session duration must be 15 minutes to 90 days, not {0}")]
     Portal(String),
+    /// A permission set's session duration out of range (shown as people read it).
     #[error("a permission set's session duration must be 1 to 12 hours, not {0}")]
     PermissionSet(String),
+    /// Text that is not a duration.
     #[error(
         "`{0}` is not a duration: write an ISO-8601 duration (PT8H, P7D, PT30M) or 15m, 8h, 90d"
     )]

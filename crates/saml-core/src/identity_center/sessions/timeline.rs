@@ -24,6 +24,7 @@ pub enum CliProfile {
 /// What is known about one sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inputs {
+    /// When the user signed in (to the access portal).
     pub signed_in_at: Timestamp,
     /// The IdP's AuthnStatement SessionNotOnOrAfter, when it sent one.
     pub idp_session_not_on_or_after: Option<Timestamp>,
@@ -31,6 +32,7 @@ pub struct Inputs {
     pub portal_seconds: Option<i64>,
     /// The permission set's SessionDuration (None: the default 1 hour).
     pub permission_set_seconds: Option<i64>,
+    /// How the CLI was configured.
     pub cli: CliProfile,
 }
 
@@ -38,13 +40,18 @@ pub struct Inputs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionKind {
+    /// The access-portal session.
     Portal,
+    /// A console role session opened from the portal.
     ConsoleRole,
+    /// The CLI's (and SDKs') credentials.
     Cli,
+    /// Applications signed in through the portal.
     Applications,
 }
 
 impl SessionKind {
+    /// How people call the session.
     pub fn name(self) -> &'static str {
         match self {
             SessionKind::Portal => "access portal",
@@ -58,6 +65,7 @@ impl SessionKind {
 /// When one session ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Session {
+    /// Which session.
     pub kind: SessionKind,
     /// When it ends for a user who started it at sign-in and did nothing more.
     pub ends: Timestamp,
@@ -70,16 +78,22 @@ pub struct Session {
 /// Every session of one sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Timeline {
+    /// When the user signed in.
     pub signed_in_at: Timestamp,
+    /// The access-portal session duration used.
     pub portal_seconds: i64,
+    /// The permission set's session duration used.
     pub permission_set_seconds: i64,
+    /// How the CLI was configured.
     pub cli: CliProfile,
     /// The IdP's SessionNotOnOrAfter cut the portal session short.
     pub capped_by_idp: bool,
+    /// Each kind of session once, the access portal's first.
     pub sessions: Vec<Session>,
 }
 
 impl Timeline {
+    /// Every session of the sign-in `i` describes; an error for a duration AWS does not allow.
     pub fn new(i: &Inputs) -> Result<Timeline, InputError> {
         let portal = i.portal_seconds.unwrap_or(PORTAL_DEFAULT_SECONDS);
         if !(PORTAL_MIN_SECONDS..=PORTAL_MAX_SECONDS).contains(&portal) {
@@ -167,6 +181,7 @@ impl Timeline {
         })
     }
 
+    /// The session of one kind.
     pub fn session(&self, kind: SessionKind) -> &Session {
         self.sessions
             .iter()

@@ -10,13 +10,16 @@
 pub mod capture;
 pub mod entry;
 pub mod find;
-pub mod idc_pages;
+pub mod identity_center;
 pub mod json;
 pub mod read_ahead;
 pub mod redact;
+pub mod scan;
 pub mod steps;
 pub mod text;
+pub mod url;
 
-pub use capture::{scan, scan_read_ahead, Capture, CutInfo, Message, ScanError, Sighting};
+pub use capture::{Capture, CutInfo, Message, Sighting};
 pub use entry::NotHar;
 pub use find::LocationKind;
+pub use scan::{scan, scan_read_ahead, ScanError};

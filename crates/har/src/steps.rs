@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::entry::Entry;
 use crate::find::{Found, LocationKind};
+use crate::url::{host_of, split_url};
 
 /// The most steps kept.
 pub const MAX_STEPS: usize = 60;
@@ -230,17 +231,6 @@ fn make_step(
     }
 }
 
-/// `(path, query)` of a URL; the fragment is dropped.
-fn split_url(url: &str) -> (&str, &str) {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.split('#').next().unwrap_or(rest);
-    let after_host = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
-    match after_host.split_once('?') {
-        Some((path, query)) => (path, query),
-        None => (after_host, ""),
-    }
-}
-
 /// The path as it may be shown: JWTs and AWS keys replaced (the rules of `redact`), segments
 /// long enough to be a token cut to a marker, the whole capped.
 pub fn safe_path(path: &str) -> String {
@@ -287,20 +277,6 @@ fn query_names(query: &str) -> Vec<String> {
         }
     }
     names
-}
-
-/// A URL's host, lower-case, without user info or port (an IPv6 literal keeps its brackets);
-/// `None` when it has none.
-pub fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?;
-    let host = if host.starts_with('[') {
-        host.split_inclusive(']').next()?
-    } else {
-        host.split(':').next()?
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// Hosts that are part of a sign-in whatever the capture: AWS's and the common identity

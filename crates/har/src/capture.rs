@@ -19,11 +19,17 @@ use crate::url::{shorten, url_without_query};
 /// One place a message was seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Sighting {
+    /// The HAR entry, from 0.
     pub entry: usize,
+    /// When the browser started the request (`startedDateTime`).
     pub started: Option<Timestamp>,
+    /// The request method.
     pub method: String,
+    /// The request URL (cut to 2048 characters).
     pub url: String,
+    /// How the message was carried.
     pub kind: LocationKind,
+    /// The RelayState that travelled beside it.
     pub relay_state: Option<String>,
     /// For an auto-post form: where it posts to.
     pub form_action: Option<String>,
@@ -35,6 +41,7 @@ impl Sighting {
         self.kind == LocationKind::FormPost && is_aws_signin_endpoint(url_without_query(&self.url))
     }
 
+    /// Where it was seen, for people: `HAR entry 3 (form POST body, POST https://…)`.
     pub fn describe(&self) -> String {
         format!(
             "HAR entry {} ({}, {} {})",
@@ -49,9 +56,12 @@ impl Sighting {
 /// One distinct SAML message.
 #[derive(Debug, Clone, Serialize)]
 pub struct Message {
+    /// Which field it is (SAMLResponse or SAMLRequest).
     pub field: MessageField,
+    /// The message decoded, or why it could not be.
     #[serde(serialize_with = "serialize_decoded")]
     pub decoded: Result<Decoded, DecodeError>,
+    /// Every place it was seen, in capture order.
     pub sightings: Vec<Sighting>,
 }
 
@@ -84,6 +94,7 @@ impl Message {
             .unwrap_or_else(|| self.sightings.last().expect("a message has a sighting"))
     }
 
+    /// True when a sighting is the browser posting it to AWS.
     pub fn was_posted_to_aws(&self) -> bool {
         self.sightings.iter().any(Sighting::is_post_to_aws)
     }
@@ -102,9 +113,11 @@ impl Message {
 pub struct Capture {
     /// Complete entries read.
     pub entries: usize,
+    /// Bytes read.
     pub bytes: u64,
     /// Where the file was cut or damaged, if it was.
     pub cut: Option<CutInfo>,
+    /// The distinct SAML messages, in order of first sighting.
     pub messages: Vec<Message>,
     /// POSTs to an AWS SAML endpoint recorded without a body: (entry, URL).
     pub posts_without_body: Vec<(usize, String)>,
@@ -126,9 +139,12 @@ pub struct Capture {
     pub decode_time: Duration,
 }
 
+/// Where a capture was cut or damaged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CutInfo {
+    /// The byte offset where reading stopped.
     pub offset: u64,
+    /// Why reading stopped.
     pub reason: String,
 }
 

@@ -6,6 +6,7 @@
 //! cookies, headers or bodies other than the SAML fields and the HTML forms that carry them.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod capture;
 pub mod entry;

@@ -22,8 +22,10 @@ use crate::url::{host_of, shorten, url_without_query};
 /// Why a capture could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
+    /// The input is not a HAR.
     #[error("{0}")]
     NotHar(#[from] NotHar),
+    /// Reading the input failed.
     #[error("cannot read the capture: {0}")]
     Io(#[from] std::io::Error),
 }

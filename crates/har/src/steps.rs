@@ -49,6 +49,7 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// The kind, for people: `AWS sign-in`.
     pub fn describe(self) -> &'static str {
         match self {
             Self::IdentityProvider => "identity provider",
@@ -66,7 +67,9 @@ impl StepKind {
 pub struct Step {
     /// Position in `log.entries`, from 0.
     pub entry: usize,
+    /// When the browser started the request.
     pub started: Option<Timestamp>,
+    /// The request method (cut to 12 characters).
     pub method: String,
     /// Lower-case host, without user info or port.
     pub host: String,
@@ -74,7 +77,9 @@ pub struct Step {
     pub path: String,
     /// The query parameters' names (never their values).
     pub query_names: Vec<String>,
+    /// The response status.
     pub status: Option<u16>,
+    /// What the host is.
     pub kind: StepKind,
     /// A SAML message was found in this entry.
     pub carries_saml: bool,

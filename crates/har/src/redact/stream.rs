@@ -18,12 +18,16 @@ pub const MAX_STRING: usize = 16 * 1024 * 1024;
 /// Deeper nesting than this is replaced by a marker (a HAR is a dozen levels deep).
 const MAX_DEPTH: usize = 64;
 
+/// Why a capture could not be redacted.
 #[derive(Debug, thiserror::Error)]
 pub enum RedactError {
+    /// The input is not a HAR (why).
     #[error("{0}")]
     NotHar(String),
+    /// Reading the input failed.
     #[error("cannot read the capture: {0}")]
     Read(std::io::Error),
+    /// Writing the output failed.
     #[error("cannot write the redacted capture: {0}")]
     Write(std::io::Error),
 }

@@ -6,13 +6,16 @@ use std::collections::BTreeMap;
 /// What was redacted, by kind and by where, without the values.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Entries written.
     pub entries: usize,
+    /// The input was cut inside its entries (the output holds the complete ones).
     pub truncated: bool,
     /// (kind, place) -> count.
     pub counts: BTreeMap<(String, String), usize>,
 }
 
 impl Summary {
+    /// How many values were replaced.
     pub fn total(&self) -> usize {
         self.counts.values().sum()
     }

@@ -24,3 +24,8 @@ pub use capture::{Capture, CutInfo, Message, Sighting};
 pub use entry::NotHar;
 pub use find::LocationKind;
 pub use scan::{scan, scan_read_ahead, ScanError};
+
+/// The README's example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -48,3 +48,8 @@ pub use report::{
 };
 pub use rules::RelayStateInput;
 pub use time::{AsOf, AsOfSource, Timestamp};
+
+/// The README's example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

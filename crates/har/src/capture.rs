@@ -1,7 +1,6 @@
 //! A whole capture: every SAML message found (the same message seen twice is one message with
 //! two sightings), and the facts about the capture that findings need (was it cut, did the
 //! browser drop a POST body, did the user open Connect directly).
-
 //!
 //! [`scan`](crate::scan::scan) reads a HAR into a [`Capture`]; [`Capture::findings`] says what is
 //! wrong with the capture itself.

@@ -9,7 +9,6 @@
 //! strings are capped (a longer string, such as a 300 MB body, becomes a marker), redacted by
 //! where each value sits, and written out. A truncated input yields a valid HAR of its complete
 //! entries.
-
 //!
 //! By concern:
 //! - `stream.rs`: the streaming rewrite ([`redact`]): the HAR read one entry at a time, each

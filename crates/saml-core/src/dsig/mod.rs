@@ -10,7 +10,6 @@
 //! report read) must be covered by a signature, and the facts shown are read from one that a
 //! verified signature covers. Work is bounded: signatures, transforms, inclusive prefixes and
 //! canonicalized bytes have hard limits, above which the message is rejected.
-
 //!
 //! Two layers:
 //! - the verification engine checks one signature at a time (`engine.rs`, with the XML-DSig

@@ -30,7 +30,6 @@
 //!   `identitystore:userId` revokes the role sessions already issued.
 //!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/prereqs-revoking-user-permissions.html>,
 //!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept-revoke-access.html>
-
 //!
 //! - `durations.rs`: AWS's session lengths and limits, and reading a duration.
 //! - `timeline.rs`: when each session of one sign-in ends ([`Timeline`]).

@@ -160,6 +160,7 @@ codes! {
     IdcUserDisabled => "idc_user_disabled",
     IdcNoAccountAssignment => "idc_no_account_assignment",
     IdcPermissionSetSession => "idc_permission_set_session",
+    IdcSignatureInvalid => "idc_signature_invalid",
 }
 
 impl fmt::Display for Code {

@@ -164,7 +164,9 @@ pub const RULES: &[Rule] = &[
         &["must be redeemed within 5 minutes"],
         Code::AssertionTooOld,
     ),
-    msg(Sts, &["provider doesn't exist"], Code::IamProviderNotFound),
+    // The provider's ARN stands between the two parts.
+    msg(Sts, &["provider", "doesn't exist"], Code::IamProviderNotFound),
+    msg(Sts, &["provider", "does not exist"], Code::IamProviderNotFound),
     msg(Sts, &["the required audience"], Code::AudienceNotAws),
     msg(
         Sts,

@@ -21,7 +21,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use saml_core::Timestamp;
 
@@ -40,8 +40,8 @@ pub const UNKNOWN_USER: &str = "(unknown)";
 /// Strings kept once, by number.
 #[derive(Debug, Default)]
 struct Interner {
-    ids: HashMap<Rc<str>, u32>,
-    names: Vec<Rc<str>>,
+    ids: HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -50,7 +50,7 @@ impl Interner {
             return id;
         }
         let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        let rc: Rc<str> = Rc::from(s);
+        let rc: Arc<str> = Arc::from(s);
         self.names.push(rc.clone());
         self.ids.insert(rc, id);
         id

@@ -22,6 +22,8 @@
 #![forbid(unsafe_code)]
 
 pub mod aggregate;
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod classify;
 pub mod ddl;
 pub mod engine;

@@ -21,10 +21,7 @@ fn main() -> ExitCode {
     let mut window = Window::default();
     let mut threads = None;
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         let result = match arg.as_str() {
             "--since" => value("--since").and_then(|v| {
                 parse_bound(&v, now)

@@ -104,6 +104,7 @@ pub struct Aggregator {
 }
 
 impl Aggregator {
+    /// An empty aggregator.
     pub fn new() -> Self {
         Self::default()
     }
@@ -221,9 +222,9 @@ impl Aggregator {
             match owner {
                 Some(t) => {
                     let key = (r.session, t);
-                    let replace = chosen.get(&key).is_none_or(|c| {
-                        (r.t, r.cause, &r.message) < (c.t, c.cause, &c.message)
-                    });
+                    let replace = chosen
+                        .get(&key)
+                        .is_none_or(|c| (r.t, r.cause, &r.message) < (c.t, c.cause, &c.message));
                     if replace {
                         chosen.insert(key, r);
                     }

@@ -165,8 +165,16 @@ pub const RULES: &[Rule] = &[
         Code::AssertionTooOld,
     ),
     // The provider's ARN stands between the two parts.
-    msg(Sts, &["provider", "doesn't exist"], Code::IamProviderNotFound),
-    msg(Sts, &["provider", "does not exist"], Code::IamProviderNotFound),
+    msg(
+        Sts,
+        &["provider", "doesn't exist"],
+        Code::IamProviderNotFound,
+    ),
+    msg(
+        Sts,
+        &["provider", "does not exist"],
+        Code::IamProviderNotFound,
+    ),
     msg(Sts, &["the required audience"], Code::AudienceNotAws),
     msg(
         Sts,
@@ -185,7 +193,11 @@ pub const RULES: &[Rule] = &[
     // Amazon Connect's GetFederationToken, by error code (its messages are generic).
     err(Connect, "UserNotFoundException", Code::ConnectUserNotFound),
     err(Connect, "AccessDenied", Code::FederationTokenNotAllowed),
-    err(Connect, "AccessDeniedException", Code::FederationTokenNotAllowed),
+    err(
+        Connect,
+        "AccessDeniedException",
+        Code::FederationTokenNotAllowed,
+    ),
     err(
         Connect,
         "ResourceNotFoundException",
@@ -199,7 +211,11 @@ pub const RULES: &[Rule] = &[
     msg(Idc, &["nameid", "format"], Code::IdcNameIdFormat),
     msg(Idc, &["encrypt"], Code::IdcAssertionEncrypted),
     msg(Idc, &["multiple assertions"], Code::IdcMultipleAssertions),
-    msg(Idc, &["more than one assertion"], Code::IdcMultipleAssertions),
+    msg(
+        Idc,
+        &["more than one assertion"],
+        Code::IdcMultipleAssertions,
+    ),
     msg(Idc, &["audience"], Code::IdcAudienceMalformed),
     msg(Idc, &["destination"], Code::IdcAcsMalformed),
     msg(Idc, &["recipient"], Code::IdcAcsMalformed),
@@ -270,7 +286,10 @@ mod tests {
             ),
         ];
         for (message, code) in table {
-            assert_eq!(classify(Sts, "InvalidIdentityToken", message).as_str(), code);
+            assert_eq!(
+                classify(Sts, "InvalidIdentityToken", message).as_str(),
+                code
+            );
         }
     }
 
@@ -285,10 +304,7 @@ mod tests {
             "federation_token_not_allowed"
         );
         // A Connect error code is not an STS rule, and an STS text is not a Connect rule.
-        assert_eq!(
-            classify(Sts, "UserNotFoundException", "x"),
-            Cause::Unknown
-        );
+        assert_eq!(classify(Sts, "UserNotFoundException", "x"), Cause::Unknown);
         assert_eq!(
             classify(Connect, "", "Response signature invalid"),
             Cause::Unknown
@@ -302,10 +318,16 @@ mod tests {
     #[test]
     fn identity_center_words() {
         let cases = [
-            ("User john@example.com not found in identity store", "idc_user_not_found"),
+            (
+                "User john@example.com not found in identity store",
+                "idc_user_not_found",
+            ),
             ("The user is disabled", "idc_user_disabled"),
             ("NameID format is not supported", "idc_nameid_format"),
-            ("Invalid signature on SAML response", "idc_signature_invalid"),
+            (
+                "Invalid signature on SAML response",
+                "idc_signature_invalid",
+            ),
             ("Audience mismatch", "idc_audience_malformed"),
         ];
         for (message, code) in cases {
@@ -320,7 +342,8 @@ mod tests {
             assert_eq!(Cause::from_name(cause.as_str()), Some(cause));
             assert!(
                 match rule.test {
-                    Test::Message(n) => n.iter().all(|n| n.bytes().all(|b| !b.is_ascii_uppercase())),
+                    Test::Message(n) =>
+                        n.iter().all(|n| n.bytes().all(|b| !b.is_ascii_uppercase())),
                     Test::ErrorCode(c) => !c.is_empty(),
                 },
                 "needles are lower-case"

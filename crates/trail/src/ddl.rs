@@ -70,7 +70,9 @@ pub struct TableSpec {
 /// Why no statement could be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DdlError {
-    #[error("`{0}` is not an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)")]
+    #[error(
+        "`{0}` is not an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)"
+    )]
     Bucket(String),
     #[error("`{0}` is not an S3 key prefix this statement can hold (no quotes, backslashes or control characters)")]
     Prefix(String),

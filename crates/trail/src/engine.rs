@@ -35,6 +35,7 @@ pub enum Input {
 /// How to read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
+    /// Only events in this window count.
     pub window: Window,
     /// Worker threads; `None` is one per core.
     pub threads: Option<usize>,
@@ -138,7 +139,9 @@ fn walk_folder(root: &Path, jobs: &SyncSender<Job>, messages: &SyncSender<Messag
         };
         let path = entry.path();
         // Symbolic links to folders are not followed (no cycles); to files, they are.
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             // Digest files prove delivery; they hold no events.
             if entry.file_name() != "CloudTrail-Digest" {

@@ -82,6 +82,7 @@ impl Failure {
 /// One sign-in event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignInEvent {
+    /// Which event it is.
     pub kind: EventKind,
     /// `eventID`: the same event delivered by several trails counts once.
     pub event_id: Option<String>,
@@ -106,9 +107,13 @@ pub struct SignInEvent {
 /// The parts of an assumed-role ARN `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssumedRole<'a> {
+    /// `aws`, `aws-us-gov`, `aws-cn`.
     pub partition: &'a str,
+    /// The 12-digit account.
     pub account: &'a str,
+    /// The role's name.
     pub role: &'a str,
+    /// The role session name (RoleSessionName of a SAML sign-in).
     pub session: &'a str,
 }
 

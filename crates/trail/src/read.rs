@@ -54,7 +54,10 @@ pub fn read_input<R: Read>(
     on_event: &mut dyn FnMut(SignInEvent),
 ) -> Result<(), ReadError> {
     let mut buffered = BufReader::with_capacity(64 * 1024, input);
-    let gzip = buffered.fill_buf().map_err(ReadError::Io)?.starts_with(&[0x1f, 0x8b]);
+    let gzip = buffered
+        .fill_buf()
+        .map_err(ReadError::Io)?
+        .starts_with(&[0x1f, 0x8b]);
     if gzip {
         let inflated = Limited::new(flate2::bufread::MultiGzDecoder::new(buffered));
         read_json(inflated, window, stats, on_event, true)
@@ -212,7 +215,9 @@ impl<R: Read> Read for Limited<R> {
                 _ => Err(io::Error::from(io::ErrorKind::FileTooLarge)),
             };
         }
-        let want = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         self.left -= n as u64;
         Ok(n)
@@ -236,4 +241,95 @@ pub fn read_record_text(
         found: true,
     };
     matches!(r.kind(), Ok(ValueKind::Object)) && walk.record(&mut r).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn read(bytes: &[u8], window: &Window) -> (Result<(), ReadError>, ReadStats, Vec<SignInEvent>) {
+        let mut stats = ReadStats::default();
+        let mut events = Vec::new();
+        let result = read_input(bytes, window, &mut stats, &mut |e| events.push(e));
+        (result, stats, events)
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    const FAILED: &str = r#"{"eventVersion":"1.08","userIdentity":{"type":"SAMLUser","userName":"jane@example.com"},"eventTime":"2024-05-06T08:01:10Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRoleWithSAML","errorCode":"InvalidIdentityToken","errorMessage":"Response signature invalid","requestParameters":null,"responseElements":null,"eventID":"e-1","recipientAccountId":"111122223333"}"#;
+
+    #[test]
+    fn odd_shapes_are_read_or_skipped_never_fatal() {
+        // Values of unexpected types where objects or strings were expected.
+        let odd = r#"{"Records":[1,"x",null,{"userIdentity":"nobody","eventTime":5,"requestParameters":[1,2],"responseElements":{"assumedRoleUser":7}},"#.to_owned()
+            + FAILED
+            + "]}";
+        let (result, stats, events) = read(odd.as_bytes(), &Window::default());
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(stats.records, 2);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].user.as_deref(), Some("jane@example.com"));
+        assert_eq!(events[0].cause().unwrap().as_str(), "signature_invalid");
+    }
+
+    #[test]
+    fn damaged_inputs_name_their_damage() {
+        // The second record carries a long value that does not compress: a cut there leaves the
+        // first whole.
+        let noise: String = (0u32..3000)
+            .map(|i| char::from(b'a' + (i.wrapping_mul(2_654_435_761) >> 27) as u8 % 26))
+            .collect();
+        let whole = format!(
+            r#"{{"Records":[{FAILED},{{"eventTime":"2024-05-06T08:01:10Z","x":"{noise}"}}]}}"#
+        );
+        // Cut in the second record: the first is read, the cut is reported.
+        let gz = gzip(whole.as_bytes());
+        let (result, stats, _) = read(&gz[..gz.len() - 300], &Window::default());
+        assert!(matches!(result, Err(ReadError::Gzip(_))), "{result:?}");
+        assert_eq!(stats.records, 1);
+        let (result, stats, _) = read(&whole.as_bytes()[..whole.len() - 40], &Window::default());
+        assert!(matches!(result, Err(ReadError::Json(_))), "{result:?}");
+        assert_eq!(stats.records, 1);
+        // A flipped byte in the compressed data: the CRC or the inflater notices.
+        let mut flipped = gz.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x55;
+        assert!(read(&flipped, &Window::default()).0.is_err());
+        for foreign in [
+            &b""[..],
+            b"\x00\x01binary",
+            b"[1,2]",
+            br#"{"log":{"entries":[]}}"#,
+            b"not json",
+        ] {
+            let (result, _, _) = read(foreign, &Window::default());
+            assert!(
+                matches!(result, Err(ReadError::NotCloudTrail)),
+                "{result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lookup_events_strings_and_the_window() {
+        let escaped = serde_json::to_string(FAILED).unwrap();
+        let doc = format!(
+            r#"{{"Events":[{{"EventId":"e-1","CloudTrailEvent":{escaped}}},{{"CloudTrailEvent":"{{broken"}},{{"CloudTrailEvent":{FAILED}}}]}}"#
+        );
+        let (result, stats, events) = read(doc.as_bytes(), &Window::default());
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!((stats.records, events.len()), (2, 2));
+        let later = Window {
+            since: Some(saml_core::Timestamp::parse("2024-05-07T00:00:00Z").unwrap()),
+            until: None,
+        };
+        let (_, stats, events) = read(doc.as_bytes(), &later);
+        assert_eq!((stats.records, events.len()), (0, 0));
+    }
 }

@@ -28,9 +28,11 @@ pub const VALUE_CHARS: usize = 256;
 pub struct Report {
     /// CloudTrail records read in the window (each delivery of a duplicated event counts).
     pub events_read: u64,
-    /// The window, as given.
+    /// The window's start, as given.
     pub since: Option<Timestamp>,
+    /// The window's end (exclusive), as given.
     pub until: Option<Timestamp>,
+    /// Sign-in attempts and failures.
     pub sign_ins: SignIns,
     /// Most frequent first.
     pub causes: Vec<CauseReport>,
@@ -45,26 +47,37 @@ pub struct Report {
 /// Sign-in attempts and failures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SignIns {
+    /// Sign-ins tried: each AssumeRoleWithSAML, each Identity Center external-IdP sign-in, and
+    /// each Connect refusal that belongs to no sign-in in the window.
     pub attempts: u64,
+    /// Of them, failed.
     pub failed: u64,
 }
 
 /// One cause of failure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CauseReport {
+    /// The finding code, or `unknown`.
     pub code: Cause,
+    /// The catalogue's title.
     pub title: String,
     /// Failed sign-ins.
     pub count: u64,
     /// Distinct users.
     pub users: u64,
+    /// The first failure in the window.
     pub first: Timestamp,
+    /// The last failure in the window.
     pub last: Timestamp,
+    /// The catalogue's fix (the one `diagnose` gives).
     pub fix: String,
     /// Distinct raw messages (error message, else error code).
     pub messages: Vec<String>,
+    /// The accounts the failures were in.
     pub accounts: Vec<String>,
+    /// The IAM roles signed in to.
     pub roles: Vec<String>,
+    /// The IAM SAML providers used.
     pub identity_providers: Vec<String>,
 }
 
@@ -74,8 +87,11 @@ pub struct UserReport {
     /// The NameID as the events give it; else the role session name; else the identity-store
     /// user id; `(unknown)` when a failed event names nobody.
     pub user: String,
+    /// Failed sign-ins.
     pub failures: u64,
+    /// Their causes.
     pub codes: Vec<Cause>,
+    /// The last one.
     pub last_failure: Timestamp,
     /// A successful sign-in came after the last failure.
     pub recovered: bool,
@@ -86,13 +102,16 @@ pub struct UserReport {
 pub struct DayCount {
     /// `YYYY-MM-DD`, UTC.
     pub day: String,
+    /// The cause.
     pub code: Cause,
+    /// Failed sign-ins.
     pub count: u64,
 }
 
 /// Something that was not read, or that the reader of the report must know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
+    /// What happened.
     pub kind: WarningKind,
     /// The file it is about.
     #[serde(skip_serializing_if = "Option::is_none")]

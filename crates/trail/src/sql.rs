@@ -48,6 +48,7 @@ pub struct QuerySpec {
     pub table: String,
     /// From (required: a query without it would scan every partition) to `until` (or now).
     pub since: Timestamp,
+    /// The end of the window (exclusive); `None` is now.
     pub until: Option<Timestamp>,
     /// The instant the query is written at, for the last partition when `until` is open.
     pub now: Timestamp,
@@ -126,7 +127,11 @@ pub fn analysis_query(spec: &QuerySpec) -> Result<String, SqlError> {
         since: Some(spec.since),
         until: spec.until,
     };
-    Ok(query(&format!("\"{database}\".\"{table}\""), &partitions, &window))
+    Ok(query(
+        &format!("\"{database}\".\"{table}\""),
+        &partitions,
+        &window,
+    ))
 }
 
 /// The query over `source` (a quoted table name), keeping rows matching `filter` (the
@@ -135,16 +140,28 @@ pub fn query(source: &str, filter: &str, window: &Window) -> String {
     let ts = "try(from_iso8601_timestamp(eventtime))";
     let mut time_filter = String::new();
     if let Some(s) = window.since {
-        write!(time_filter, " AND {ts} >= from_iso8601_timestamp({})", quote(&s.to_string())).ok();
+        write!(
+            time_filter,
+            " AND {ts} >= from_iso8601_timestamp({})",
+            quote(&s.to_string())
+        )
+        .ok();
     }
     if let Some(u) = window.until {
-        write!(time_filter, " AND {ts} < from_iso8601_timestamp({})", quote(&u.to_string())).ok();
+        write!(
+            time_filter,
+            " AND {ts} < from_iso8601_timestamp({})",
+            quote(&u.to_string())
+        )
+        .ok();
     }
-    let json = |column: &str, path: &str| format!("nullif(json_extract_scalar({column}, '$.{path}'), '')");
+    let json =
+        |column: &str, path: &str| format!("nullif(json_extract_scalar({column}, '$.{path}'), '')");
     let cut = |expr: String, n: usize| format!("substr({expr}, 1, {n})");
     let causes = cause_case();
     let has_error = "(nullif(errorcode, '') IS NOT NULL OR nullif(errormessage, '') IS NOT NULL)";
-    let assumed_role = "regexp_like(ui_arn, '^arn:[^:]*:sts:[^:]*:[^:]*:assumed-role/[^/]+/[^/]+$')";
+    let assumed_role =
+        "regexp_like(ui_arn, '^arn:[^:]*:sts:[^:]*:[^:]*:assumed-role/[^/]+/[^/]+$')";
     format!(
         r#"-- saml-doctor trail: SAML sign-in failures by cause, per user and per day.
 WITH base AS (
@@ -308,7 +325,12 @@ fn cause_case() -> String {
             Test::ErrorCode(code) => format!("coalesce(errorcode, '') = {}", quote(code)),
             Test::Message(needles) => needles
                 .iter()
-                .map(|n| format!("strpos(lower(coalesce(errormessage, '')), {}) > 0", quote(n)))
+                .map(|n| {
+                    format!(
+                        "strpos(lower(coalesce(errormessage, '')), {}) > 0",
+                        quote(n)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" AND "),
         };

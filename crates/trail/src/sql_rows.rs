@@ -129,10 +129,31 @@ mod tests {
         let rows = vec![
             row(&["kind", "a", "b", "c", "d", "e"]),
             row(&["totals", "120", "3", "2", "", ""]),
-            row(&["cause", "signature_invalid", "2", "1", "1714982470000", "1714982530000"]),
-            row(&["cause_message", "signature_invalid", "Response signature invalid", "", "", ""]),
+            row(&[
+                "cause",
+                "signature_invalid",
+                "2",
+                "1",
+                "1714982470000",
+                "1714982530000",
+            ]),
+            row(&[
+                "cause_message",
+                "signature_invalid",
+                "Response signature invalid",
+                "",
+                "",
+                "",
+            ]),
             row(&["user", "dan@example.com", "2", "1714982530000", "true", ""]),
-            row(&["user_code", "dan@example.com", "signature_invalid", "", "", ""]),
+            row(&[
+                "user_code",
+                "dan@example.com",
+                "signature_invalid",
+                "",
+                "",
+                "",
+            ]),
             row(&["day", "19849", "signature_invalid", "2", "", ""]),
         ];
         let r = report_from_rows(&rows, Window::default(), vec![]).unwrap();
@@ -146,7 +167,10 @@ mod tests {
     #[test]
     fn bad_rows_are_errors_not_panics() {
         let header = row(&["kind", "a", "b", "c", "d", "e"]);
-        assert_eq!(report_from_rows(&[], Window::default(), vec![]), Err(RowsError::Empty));
+        assert_eq!(
+            report_from_rows(&[], Window::default(), vec![]),
+            Err(RowsError::Empty)
+        );
         assert!(matches!(
             report_from_rows(&[row(&["x"])], Window::default(), vec![]),
             Err(RowsError::Header(_))

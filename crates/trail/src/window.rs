@@ -7,7 +7,9 @@ use saml_core::Timestamp;
 /// Events from `since` (inclusive) to `until` (exclusive); an absent bound is open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Window {
+    /// The first instant in the window.
     pub since: Option<Timestamp>,
+    /// The first instant after it.
     pub until: Option<Timestamp>,
 }
 
@@ -89,7 +91,10 @@ mod tests {
                 .to_string(),
             "2024-05-01T08:00:00Z"
         );
-        assert_eq!(parse_bound("90m", now).unwrap().to_string(), "2024-05-08T10:30:00Z");
+        assert_eq!(
+            parse_bound("90m", now).unwrap().to_string(),
+            "2024-05-08T10:30:00Z"
+        );
         for bad in ["", "7", "d", "7y", "-7d", "99999999d", "yesterday"] {
             assert!(parse_bound(bad, now).is_err(), "{bad}");
         }

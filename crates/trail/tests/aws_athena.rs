@@ -47,8 +47,22 @@ fn spec() -> QuerySpec {
 /// The rows the analysis query returns for two failures of one user (header first).
 fn rows() -> Vec<Vec<Option<&'static str>>> {
     vec![
-        vec![Some("kind"), Some("a"), Some("b"), Some("c"), Some("d"), Some("e")],
-        vec![Some("totals"), Some("5120"), Some("3"), Some("2"), None, None],
+        vec![
+            Some("kind"),
+            Some("a"),
+            Some("b"),
+            Some("c"),
+            Some("d"),
+            Some("e"),
+        ],
+        vec![
+            Some("totals"),
+            Some("5120"),
+            Some("3"),
+            Some("2"),
+            None,
+            None,
+        ],
         vec![
             Some("cause"),
             Some("signature_invalid"),
@@ -81,8 +95,22 @@ fn rows() -> Vec<Vec<Option<&'static str>>> {
             None,
             None,
         ],
-        vec![Some("day"), Some("19850"), Some("signature_invalid"), Some("1"), None, None],
-        vec![Some("day"), Some("19851"), Some("signature_invalid"), Some("1"), None, None],
+        vec![
+            Some("day"),
+            Some("19850"),
+            Some("signature_invalid"),
+            Some("1"),
+            None,
+            None,
+        ],
+        vec![
+            Some("day"),
+            Some("19851"),
+            Some("signature_invalid"),
+            Some("1"),
+            None,
+            None,
+        ],
     ]
 }
 
@@ -130,7 +158,8 @@ async fn start_poll_and_page_on_recorded_responses() {
         .match_requests(|r| {
             r.query_execution_context().and_then(|c| c.database()) == Some("security")
                 && r.work_group() == Some("analysts")
-                && r.query_string().is_some_and(|q| q.contains("FROM \"security\".\"cloudtrail_logs\""))
+                && r.query_string()
+                    .is_some_and(|q| q.contains("FROM \"security\".\"cloudtrail_logs\""))
         })
         .then_output(|| {
             StartQueryExecutionOutput::builder()

@@ -157,7 +157,12 @@ async fn throttled_calls_are_retried_then_reported() {
         .match_requests(move |r| !is_saml(r))
         .then_output(|| LookupEventsOutput::builder().build());
     // The SDK's own retries off, to count this crate's (in use, the SDK retries first).
-    let client = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&rule, &rest], no_retry);
+    let client = mock_client!(
+        aws_sdk_cloudtrail,
+        RuleMode::MatchAny,
+        &[&rule, &rest],
+        no_retry
+    );
     let pace = Pace {
         interval: Duration::ZERO,
         backoff: Duration::from_millis(1),

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use saml_core::Timestamp;
 use trail::sql::{query, report_from_rows};
-use trail::{analyze, Input, Options, Report, Window, WarningKind};
+use trail::{analyze, Input, Options, Report, WarningKind, Window};
 
 const INPUTS: [&str; 3] = [
     "examples/cloudtrail",
@@ -48,10 +48,7 @@ fn via_duckdb(window: Window, name: &str) -> Report {
         "\"timestamp\" BETWEEN '2023/01/01' AND '2024/12/31'",
         &window,
     );
-    let file = std::env::temp_dir().join(format!(
-        "saml-trail-{}-{name}.sql",
-        std::process::id()
-    ));
+    let file = std::env::temp_dir().join(format!("saml-trail-{}-{name}.sql", std::process::id()));
     std::fs::write(&file, &sql).unwrap();
     let out = Command::new("python3")
         .arg(root().join("scripts/trail-duckdb.py"))
@@ -80,7 +77,9 @@ fn locally(window: Window) -> Report {
         },
     );
     // The files the local reader warns about (the truncated delivery) are not in the table.
-    report.warnings.retain(|w| w.kind == WarningKind::EmptyWindow);
+    report
+        .warnings
+        .retain(|w| w.kind == WarningKind::EmptyWindow);
     report
 }
 

@@ -6,17 +6,14 @@
 use std::path::PathBuf;
 
 use saml_core::Timestamp;
-use trail::{analyze, Input, Options, Report, Window, WarningKind};
+use trail::{analyze, Input, Options, Report, WarningKind, Window};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn run(paths: &[&str], window: Window) -> Report {
-    let inputs: Vec<Input> = paths
-        .iter()
-        .map(|p| Input::Path(root().join(p)))
-        .collect();
+    let inputs: Vec<Input> = paths.iter().map(|p| Input::Path(root().join(p))).collect();
     analyze(
         &inputs,
         &Options {
@@ -94,7 +91,9 @@ fn the_example_trail_folder() {
     assert!(user(&r, "oscar@example.com").recovered);
     // The fix is the catalogue's, and accounts, roles and providers are listed per cause.
     let sig = cause(&r, "signature_invalid");
-    assert!(sig.fix.contains("Upload the identity provider's current metadata"));
+    assert!(sig
+        .fix
+        .contains("Upload the identity provider's current metadata"));
     assert_eq!(sig.accounts, ["111122223333"]);
     assert_eq!(
         sig.identity_providers,
@@ -130,7 +129,10 @@ fn lookup_events_output_and_a_plain_log_file() {
     assert_eq!(r.events_read, 4 + 3);
     assert_eq!(r.sign_ins.attempts, 3 + 2);
     assert_eq!(r.sign_ins.failed, 2 + 1);
-    assert_eq!(user(&r, "tina@example.com").codes[0].as_str(), "connect_user_not_found");
+    assert_eq!(
+        user(&r, "tina@example.com").codes[0].as_str(),
+        "connect_user_not_found"
+    );
     assert!(user(&r, "sam@example.com").recovered);
     // AWS's sample: the failure came after the success.
     assert!(!user(&r, "SamlExample").recovered);

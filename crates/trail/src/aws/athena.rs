@@ -56,6 +56,7 @@ impl Default for Poll {
 /// A finished query's rows and statistics.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryOutput {
+    /// Athena's id of the query, to find it in the console.
     pub query_execution_id: String,
     /// Every row, header first; a NULL is `None`.
     pub rows: Vec<Vec<Option<String>>>,

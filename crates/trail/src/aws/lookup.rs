@@ -53,7 +53,9 @@ impl Default for Pace {
 /// Where the lookup is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress<'a> {
+    /// The Region being read.
     pub region: &'a str,
+    /// The event name being looked up.
     pub event_name: &'a str,
     /// Events received so far, all Regions.
     pub events: u64,
@@ -82,8 +84,16 @@ pub async fn read_history(
         for name in EVENT_NAMES {
             let mut token: Option<String> = None;
             loop {
-                let page = call(client, region, name, window, token.clone(), pace, &mut last_call)
-                    .await?;
+                let page = call(
+                    client,
+                    region,
+                    name,
+                    window,
+                    token.clone(),
+                    pace,
+                    &mut last_call,
+                )
+                .await?;
                 for event in page.events() {
                     received += 1;
                     if let Some(text) = event.cloud_trail_event() {
@@ -164,6 +174,11 @@ async fn call(
 fn is_throttling(code: Option<&str>) -> bool {
     matches!(
         code,
-        Some("ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded")
+        Some(
+            "ThrottlingException"
+                | "Throttling"
+                | "TooManyRequestsException"
+                | "RequestLimitExceeded"
+        )
     )
 }

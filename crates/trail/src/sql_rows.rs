@@ -12,6 +12,10 @@ use crate::window::Window;
 /// The columns the query returns, in order.
 pub const COLUMNS: [&str; 6] = ["kind", "a", "b", "c", "d", "e"];
 
+/// The last instant a row may name: the end of year 9999 (CloudTrail's times are four-digit
+/// years; anything past is not a time, and would not print as one).
+const LATEST_MILLIS: i64 = 253_402_300_799_999;
+
 /// Why the rows are not the analysis query's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RowsError {
@@ -56,8 +60,10 @@ fn read_row(summary: &mut Summary, row: &[Option<String>]) -> Result<(), String>
     let millis = |i: usize| {
         text(i).and_then(|v| {
             v.parse::<i64>()
+                .ok()
+                .filter(|m| (0..=LATEST_MILLIS).contains(m))
                 .map(Timestamp::from_unix_millis)
-                .map_err(|_| format!("column {} is not a time: {v:?}", COLUMNS[i]))
+                .ok_or_else(|| format!("column {} is not a time: {v:?}", COLUMNS[i]))
         })
     };
     let cause = |i: usize| {
@@ -104,9 +110,13 @@ fn read_row(summary: &mut Summary, row: &[Option<String>]) -> Result<(), String>
         "day" => {
             let days: i64 = text(1)?
                 .parse()
-                .map_err(|_| format!("not a day number: {:?}", col(1)))?;
+                .ok()
+                .filter(|d| (0..=LATEST_MILLIS / 86_400_000).contains(d))
+                .ok_or_else(|| format!("not a day number: {:?}", col(1)))?;
             let day = crate::window::day_of(Timestamp::from_unix_seconds(days * 86_400));
-            *summary.per_day.entry((day, cause(2)?)).or_default() += number(3)?;
+            let n = number(3)?;
+            let count = summary.per_day.entry((day, cause(2)?)).or_default();
+            *count = count.saturating_add(n);
         }
         other => return Err(format!("unknown row kind {other:?}")),
     }
@@ -180,6 +190,8 @@ mod tests {
             row(&["cause", "no_such_code", "1", "1", "1", "1"]),
             row(&["user"]),
             row(&["day", "nineteen", "unknown", "1", "", ""]),
+            row(&["day", "9223372036854775807", "unknown", "1", "", ""]),
+            row(&["cause", "unknown", "1", "1", "-5", "99999999999999999"]),
             row(&["surprise", "", "", "", "", ""]),
         ] {
             let rows = vec![header.clone(), bad];

@@ -107,7 +107,7 @@ pub fn display_url(url: &str) -> String {
         return "[not a URL]".into();
     };
     let rest = rest.split('#').next().unwrap_or(rest);
-    let host = har::steps::host_of(url).unwrap_or_default();
+    let host = har::url::host_of(url).unwrap_or_default();
     let after = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
     let (path, query) = after.split_once('?').unwrap_or((after, ""));
     let mut out = format!("{scheme}://{host}{}", har::steps::safe_path(path));

@@ -33,6 +33,8 @@ pub mod report;
 pub mod roles;
 
 pub use audit::{audit_account, MAX_PAGES};
+/// What a call answers when it does not (connect-check's), as the audit's reports name it.
+pub use connect_check::access::AccessError;
 pub use context::AccountContext;
 pub use expect::{ExpectError, ExpectedName, ExpectedNames, HeaderLine};
 pub use idp::{IdpError, IdpMetadata, IdpSet, SigningPlan};

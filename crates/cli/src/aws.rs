@@ -1,5 +1,5 @@
 //! `--aws`: where and as whom to check the account, the one async runtime and SDK configuration
-//! the account checks run on; and `aws-policy`, the least-privilege policy the checker needs.
+//! the account checks run on; and `aws-policy`, the least-privilege policy each reading needs.
 
 use clap::Args;
 use connect_check::connect::InstanceTarget;
@@ -107,12 +107,62 @@ fn list_progress(listed: usize, more: bool) {
     };
 }
 
+/// Which reading's policy `aws-policy` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PolicyFor {
+    /// What `diagnose --aws` calls (the default, unchanged whatever else is added)
+    Diagnose,
+    /// What `audit --aws` reads in an account: SAML providers, roles, Connect instances and users
+    Audit,
+    /// `audit --organization`: two policies, `AuditingPrincipal` (list the accounts, assume the
+    /// member role) and `MemberAccountRole` (the audit's reads, for the role in every account)
+    AuditOrganization,
+}
+
+/// `saml-doctor aws-policy`'s arguments.
+#[derive(Args)]
+#[command(
+    long_about = "Print the least-privilege IAM policy a saml-doctor command needs: read-only, never connect:Get* (which includes GetFederationToken).\n\nEach reading gets only what it calls: `diagnose --aws` and `audit` read different things, and an organization audit splits its calls between two principals (the one that lists the accounts and assumes the member role, in the management or a delegated-administrator account, and the role it assumes in every account). Plain `aws-policy` stays exactly what `diagnose --aws` needs, so scripts that apply it keep granting no more than before."
+)]
+pub struct PolicyArgs {
+    /// The reading to grant
+    #[arg(long = "for", value_name = "READING", value_enum, default_value_t = PolicyFor::Diagnose)]
+    reading: PolicyFor,
+    /// With --for audit-organization: the member-account role, to scope sts:AssumeRole to it
+    /// (default: any role)
+    #[arg(long, value_name = "NAME")]
+    role_name: Option<String>,
+}
+
 /// `saml-doctor aws-policy`.
-pub fn policy() -> Result<u8, Failure> {
+pub fn policy(args: PolicyArgs) -> Result<u8, Failure> {
+    if args.role_name.is_some() && args.reading != PolicyFor::AuditOrganization {
+        return Err(Failure(
+            "--role-name goes with --for audit-organization".into(),
+        ));
+    }
+    let policy = match args.reading {
+        PolicyFor::Diagnose => connect_check::checker_policy(),
+        PolicyFor::Audit => connect_check::audit_policies(None).account,
+        PolicyFor::AuditOrganization => {
+            let role = args
+                .role_name
+                .as_deref()
+                .map(|r| {
+                    saml_audit::AuditRole::parse(r)
+                        .map_err(|e| Failure(format!("--role-name: {e}")))
+                })
+                .transpose()?;
+            let p = connect_check::audit_policies(role.as_ref().map(|r| r.as_str()));
+            serde_json::json!({
+                "AuditingPrincipal": p.organization,
+                "MemberAccountRole": p.account,
+            })
+        }
+    };
     crate::outln!(
         "{}",
-        serde_json::to_string_pretty(&connect_check::checker_policy())
-            .map_err(|e| Failure(e.to_string()))?
+        serde_json::to_string_pretty(&policy).map_err(|e| Failure(e.to_string()))?
     );
     Ok(0)
 }

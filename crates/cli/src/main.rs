@@ -32,8 +32,11 @@ enum Command {
     Extract(commands::extract::ExtractArgs),
     /// Show an identity provider's metadata: entityID, signing certificates, validUntil
     Metadata(commands::metadata::MetadataArgs),
-    /// Print the least-privilege IAM policy `diagnose --aws` needs
-    AwsPolicy,
+    /// Audit IAM SAML providers, role trust policies and Amazon Connect usernames before anyone
+    /// signs in: the account of the credentials, or every account of an organization
+    Audit(commands::audit::AuditArgs),
+    /// Print the least-privilege IAM policy `diagnose --aws` needs (`--for audit`: the audit's)
+    AwsPolicy(aws::PolicyArgs),
     /// Make a HAR safe to attach to a support case: cookies, tokens, passwords and keys are
     /// replaced by markers; the SAMLResponse stays diagnosable but unusable
     Redact(commands::redact::RedactArgs),
@@ -143,7 +146,8 @@ fn main() -> ExitCode {
         Command::Decode(args) => commands::decode::run(args),
         Command::Extract(args) => commands::extract::run(args),
         Command::Metadata(args) => commands::metadata::run(args),
-        Command::AwsPolicy => aws::policy(),
+        Command::Audit(args) => commands::audit::run(args),
+        Command::AwsPolicy(args) => aws::policy(args),
         Command::Redact(args) => commands::redact::run(args),
         Command::Connect(command) => commands::setup::connect(command),
         Command::Explain(args) => commands::explain::run(args),

@@ -1,6 +1,7 @@
 //! saml-render: the reports of saml-doctor's diagnoses, from the report model of
 //! `saml-diagnosis`: text for people ([`text()`]), one JSON object for scripts ([`json()`]), and
-//! one self-contained HTML page to attach to a ticket ([`html::render`]).
+//! one self-contained HTML page to attach to a ticket ([`html::render`]); and the three reports of
+//! an account audit, from `saml-audit`'s ([`audit`]).
 //!
 //! Every renderer reads the same findings, whose wording is the finding catalogue's, so the
 //! three say the same thing. The HTML page is inert: no script, no external resource, a
@@ -10,6 +11,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod catalogue;
 pub mod extract;
 pub mod html;

@@ -170,7 +170,9 @@ fn facts_block(out: &mut String, report: &Report, style: Style) {
     }
 }
 
-fn findings_block(out: &mut String, findings: &[&Finding], style: Style) {
+/// Findings by severity, each with its fix and the words AWS shows; skipped checks grouped by
+/// reason last. The diagnosis and the audit reports share it.
+pub(crate) fn findings_block(out: &mut String, findings: &[&Finding], style: Style) {
     let (skipped, findings): (Vec<&Finding>, Vec<&Finding>) = findings
         .iter()
         .partition(|f| f.code == saml_core::Code::CheckSkipped);

@@ -12,7 +12,8 @@ use super::escape::{scrub, text};
 use super::placed::{provenance, Placed};
 use crate::words::{counts, severity_label, verdict_words};
 
-fn glyph(s: Severity) -> &'static str {
+/// The glyph beside a severity (the word is always there too).
+pub(crate) fn glyph(s: Severity) -> &'static str {
     match s {
         Severity::Error => "✗",
         Severity::Warning => "⚠",

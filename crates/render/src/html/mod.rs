@@ -9,8 +9,8 @@
 
 mod assertion;
 mod checks;
-mod escape;
-mod findings;
+pub(crate) mod escape;
+pub(crate) mod findings;
 mod placed;
 mod timeline;
 mod timing;
@@ -40,12 +40,7 @@ pub fn render(d: &Diagnosis) -> String {
         Some(p) => format!("✗ {} · saml-doctor", p.finding.code.as_str()),
         None => "saml-doctor report".to_owned(),
     };
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"saml-doctor {}\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
-        env!("CARGO_PKG_VERSION"),
-        text(&title)
-    );
+    head(&mut out, &title);
     findings::verdict(&mut out, d, &placed);
     out.push_str("<nav aria-label=\"sections\"><a href=\"#timeline\">Timeline</a> <a href=\"#timing\">Timing</a> <a href=\"#assertion\">Assertion</a> <a href=\"#findings\">Findings</a></nav>\n<main>\n");
     timeline::section(&mut out, capture, &placed);
@@ -58,6 +53,17 @@ pub fn render(d: &Diagnosis) -> String {
         text(&scrub(&d.input))
     );
     out
+}
+
+/// The start of every saml-doctor page, up to and with `<body>`: the policy, the inline style and
+/// the `title` (escaped here). The diagnosis and the audit pages share it.
+pub(crate) fn head(out: &mut String, title: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"saml-doctor {}\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+        env!("CARGO_PKG_VERSION"),
+        text(title)
+    );
 }
 
 /// The timing picture and the decoded assertion, for each diagnosed message (primary first).
@@ -109,7 +115,7 @@ fn messages(out: &mut String, d: &Diagnosis, placed: &[placed::Placed]) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use saml_core::{AsOf, AsOfSource, RelayStateInput, Timestamp};
     use saml_diagnosis::MessageReport;
@@ -156,8 +162,19 @@ mod tests {
             Some("javascript:alert(5)//\"><script>alert(6)</script>"),
         );
         let page = render(&d);
-        // The only tags are the page's own, with no event handler, style or source attribute,
-        // and links only to the page's own fragments.
+        assert_inert(&page);
+        // The values are there, as text.
+        assert!(
+            page.contains("&lt;script&gt;alert(3)&lt;/script&gt;")
+                || page.contains("&lt;</mark>script")
+        );
+        assert!(page.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
+        assert!(page.contains("javascript:alert(1)"));
+    }
+
+    /// The only tags of `page` are the pages' own, with no event handler, style or source
+    /// attribute, links only to the page's own fragments, and the policy in force.
+    pub(crate) fn assert_inert(page: &str) {
         const TAGS: &[&str] = &[
             "!doctype",
             "html",
@@ -231,13 +248,6 @@ mod tests {
                 assert!(tag[i + 6..].starts_with('#'), "a link out: <{tag}>");
             }
         }
-        // The values are there, as text.
-        assert!(
-            page.contains("&lt;script&gt;alert(3)&lt;/script&gt;")
-                || page.contains("&lt;</mark>script")
-        );
-        assert!(page.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
-        assert!(page.contains("javascript:alert(1)"));
         assert!(page.contains(CSP));
     }
 

@@ -6,7 +6,10 @@
 //     target/browser/ (light theme, plus dark for the README's case);
 //   - a hostile capture (values holding <script>, "><img onerror=…> and javascript: URLs):
 //     no dialog, no script ran, no element but the page's own, and the values present as text;
-//   - the planted-secrets capture: none of its cookies, tokens or passwords in the page.
+//   - the planted-secrets capture: none of its cookies, tokens or passwords in the page;
+//   - the account audit's page (tests/audit_moto.rs leaves it in target/browser/): the same
+//     checks, the verdict and every error code on the first screen, a hostile trust-policy value
+//     shown as text.
 //
 // Usage: node check.mjs [path/to/saml-doctor]   (default: ../../target/debug/saml-doctor)
 // Fails loudly (exit 1) when chromium is missing: CI must install it.
@@ -267,6 +270,31 @@ for (const dir of [join(root, 'examples'), join(root, 'examples', 'identity-cent
     const result = await open(html, { screenshot: join(out, `${name}.png`) });
     checkClean(name, result);
     console.log(`ok   ${name}: none of ${secrets.length} planted secrets in the page`);
+  }
+}
+
+// 4. The account audit's page, as tests/audit_moto.rs left it: the real binary's report of an
+// organization on moto, one of whose trust policies holds a SAML:aud written to break out of the
+// page (<script>, an <img onerror>).
+{
+  const name = 'audit-organization';
+  const page = join(out, `${name}.html`);
+  if (!existsSync(page)) {
+    fail(`${name}: ${page} is missing: tests/audit_moto.rs writes it (cargo test --test audit_moto with MOTO_ENDPOINT set; .ci/run does)`);
+  } else {
+    for (const colorScheme of ['light', 'dark']) {
+      const result = await open(page, { colorScheme, screenshot: join(out, `${name}-${colorScheme}.png`), firstScreen: colorScheme === 'light' ? join(out, `${name}-top.png`) : undefined });
+      checkClean(`${name} (${colorScheme})`, result);
+      const { dom } = result;
+      if (dom.pwned !== null) fail(`${name}: an account value ran as script (${dom.pwned})`);
+      if (!/Sign-ins fail or will fail/.test(dom.verdict)) fail(`${name}: verdict "${dom.verdict}"`);
+      if (!dom.fix.startsWith('Fix:')) fail(`${name}: no fix under the verdict`);
+      if (!dom.text.includes(`"><script>window.__pwned='aud'</script>`)) fail(`${name}: the hostile SAML:aud is not shown as text`);
+      for (const code of ['iam_provider_missing_current_cert', 'iam_provider_missing_next_cert', 'iam_provider_expired', 'trust_policy_provider_not_found', 'connect_user_not_found']) {
+        if (!dom.headerCodes.includes(code)) fail(`${name}: ${code} not in the verdict's codes (${dom.headerCodes})`);
+      }
+      if (colorScheme === 'light') console.log(`ok   ${name}: "${dom.verdict}", codes ${dom.headerCodes.join(' ')}`);
+    }
   }
 }
 

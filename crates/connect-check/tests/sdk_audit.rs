@@ -404,3 +404,38 @@ async fn an_assumed_role_signs_the_member_accounts_calls() {
         })
     ));
 }
+
+#[tokio::test]
+async fn answers_without_a_readable_error_code_are_judged_by_their_status() {
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    // A refusal worded as another service would (moto's request authorization does so).
+    let refused = mock!(aws_sdk_iam::Client::list_roles).then_http_response(|| {
+        HttpResponse::new(
+            StatusCode::try_from(403).unwrap(),
+            SdkBody::from("<ErrorResponse><Errors><Error><Code>AccessDenied</Code></Error></Errors></ErrorResponse>"),
+        )
+    });
+    let odd = mock!(aws_sdk_iam::Client::list_saml_providers).then_http_response(|| {
+        HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from("not XML"))
+    });
+    let iam = SdkIam::from_client(mock_client!(
+        aws_sdk_iam,
+        RuleMode::MatchAny,
+        &[&refused, &odd]
+    ));
+    assert_eq!(
+        iam.list_roles(None).await.unwrap_err(),
+        AccessError::Denied {
+            action: "iam:ListRoles"
+        }
+    );
+    match iam.list_saml_providers().await.unwrap_err() {
+        AccessError::Failed { action, message } => {
+            assert_eq!(action, "iam:ListSAMLProviders");
+            assert!(message.starts_with("HTTP 400"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

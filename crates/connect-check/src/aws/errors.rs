@@ -3,6 +3,7 @@
 //! retries; failed, with the innermost cause of a network failure). Every service error is one
 //! of these, never a panic.
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -18,15 +19,17 @@ pub enum Failure {
 }
 
 /// Classifies an SDK error of the call `action`. `not_found` recognizes the operation's
-/// modeled "does not exist" error (whose metadata may carry no code).
-pub fn classify<E, R>(
+/// modeled "does not exist" error (whose metadata may carry no code). An answer whose error code
+/// cannot be read is judged by its HTTP status: 403 is a denial (AWS answers every refusal with
+/// it; a proxy or an emulator may word the body differently), any other is a failure naming the
+/// status; only when no answer came is the endpoint said to be unreachable.
+pub fn classify<E>(
     action: &'static str,
-    err: SdkError<E, R>,
+    err: SdkError<E, HttpResponse>,
     not_found: fn(&E) -> bool,
 ) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     if err.as_service_error().is_some_and(not_found) {
         return Failure::NotFound;
@@ -43,11 +46,17 @@ where
             Failure::Access(AccessError::Throttled { action })
         }
         _ => {
-            let message = match err.message() {
-                Some(m) if !code.is_empty() => format!("{code}: {m}"),
-                _ if !code.is_empty() => code,
+            let status = err.raw_response().map(|r| r.status().as_u16());
+            let message = match (err.message(), status) {
+                (Some(m), _) if !code.is_empty() => format!("{code}: {m}"),
+                (None, _) if !code.is_empty() => code,
+                (_, Some(403)) => return Failure::Access(AccessError::Denied { action }),
+                (Some(m), Some(status)) => format!("HTTP {status}: {m}"),
+                (None, Some(status)) => {
+                    format!("HTTP {status} with no error code AWS documents")
+                }
                 // Network and endpoint failures: the innermost cause is the one that says why.
-                _ => {
+                (_, None) => {
                     let mut cause: &dyn std::error::Error = &err;
                     while let Some(next) = cause.source() {
                         cause = next;
@@ -69,10 +78,9 @@ pub trait SdkResultExt<T, E> {
     fn required(self, action: &'static str) -> AccessResult<T>;
 }
 
-impl<T, E, R> SdkResultExt<T, E> for Result<T, SdkError<E, R>>
+impl<T, E> SdkResultExt<T, E> for Result<T, SdkError<E, HttpResponse>>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     fn optional(self, action: &'static str, not_found: fn(&E) -> bool) -> AccessResult<Option<T>> {
         match self.map_err(|e| classify(action, e, not_found)) {

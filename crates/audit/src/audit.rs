@@ -32,6 +32,22 @@ struct Run<'a> {
     refused: Vec<AccessError>,
 }
 
+/// One listing of the account, for what its end means.
+struct Listing<'a> {
+    check: Check,
+    /// What a `check_skipped` is about.
+    resource: &'a str,
+    /// The IAM action.
+    call: &'static str,
+    /// Items read before it ended.
+    read: usize,
+    /// What it lists, in words.
+    what: &'a str,
+    /// What went unaudited when it is refused before any item: then it counts among the
+    /// account's refused listings. `None`: it never does.
+    before_any: Option<&'a str>,
+}
+
 /// The roles' part of the audit.
 struct RolesRead {
     /// Every role was read and its trust policy decided (or possibly trusting).
@@ -113,49 +129,56 @@ impl Run<'_> {
             },
         )
         .await;
-        match listed {
-            Ok(Paged::Ended) => {}
-            Ok(Paged::Found(never)) => match never {},
-            Ok(Paged::Capped) => {
-                self.stopped(
-                    Check::TrustPolicy,
-                    &ctx.root_arn(),
-                    "iam:ListRoles",
-                    read.roles,
-                    "roles",
-                );
-                read.complete = false;
-            }
-            Err(e) => {
-                let consequence = if read.roles == 0 {
-                    "no role's trust policy was audited".to_owned()
-                } else {
-                    format!("the roles after the first {} were not audited", read.roles)
-                };
-                self.findings.push(ctx.refused(
-                    Check::TrustPolicy,
-                    &ctx.root_arn(),
-                    &e,
-                    &consequence,
-                ));
-                if read.roles == 0 {
-                    self.refused.push(e);
-                }
-                read.complete = false;
-            }
-        }
+        let root = ctx.root_arn();
+        read.complete &= self.ended(
+            listed,
+            Listing {
+                check: Check::TrustPolicy,
+                resource: &root,
+                call: "iam:ListRoles",
+                read: read.roles,
+                what: "roles",
+                before_any: Some("no role's trust policy was audited"),
+            },
+        );
         read
     }
 
-    /// A listing that did not end: what it had listed was audited, the rest was not.
-    fn stopped(&mut self, check: Check, resource: &str, call: &str, read: usize, what: &str) {
-        self.findings.push(self.ctx.skipped(
-            check,
-            resource,
-            format!(
-                "{call} was still answering after {MAX_PAGES} pages, or answered the token it was sent again, and was stopped; the {what} after the first {read} were not audited"
-            ),
-        ));
+    /// How a listing ended; true when it was read to its end. A listing that did not end (see
+    /// [`Paged::Capped`]) or was refused partway is a `check_skipped` saying what was left
+    /// unaudited; refused before anything was read, it also counts among the account's refused
+    /// listings, and `before_any` says what went unaudited.
+    fn ended(&mut self, listed: Result<Paged<Infallible>, AccessError>, at: Listing<'_>) -> bool {
+        let ctx = self.ctx;
+        let after = format!(
+            "the {} after the first {} were not audited",
+            at.what, at.read
+        );
+        match listed {
+            Ok(Paged::Ended) => true,
+            Ok(Paged::Found(never)) => match never {},
+            Ok(Paged::Capped) => {
+                self.findings.push(ctx.skipped(
+                    at.check,
+                    at.resource,
+                    format!(
+                        "{} was still answering after {MAX_PAGES} pages, or answered the token it was sent again, and was stopped; {after}",
+                        at.call
+                    ),
+                ));
+                false
+            }
+            Err(e) => {
+                let first = at.before_any.filter(|_| at.read == 0);
+                let consequence = first.unwrap_or(&after);
+                self.findings
+                    .push(ctx.refused(at.check, at.resource, &e, consequence));
+                if first.is_some() {
+                    self.refused.push(e);
+                }
+                false
+            }
+        }
     }
 
     /// The providers no role trusts (info): only when every role was read and decided.
@@ -188,35 +211,18 @@ impl Run<'_> {
             },
         )
         .await;
-        match listed {
-            Ok(Paged::Ended) => {}
-            Ok(Paged::Found(never)) => match never {},
-            Ok(Paged::Capped) => {
-                self.stopped(
-                    Check::ConnectInstance,
-                    &ctx.root_arn(),
-                    "connect:ListInstances",
-                    seen,
-                    "instances",
-                );
-            }
-            Err(e) => {
-                let consequence = if seen == 0 {
-                    "the account's Amazon Connect instances were not audited".to_owned()
-                } else {
-                    format!("the instances after the first {seen} were not audited")
-                };
-                self.findings.push(ctx.refused(
-                    Check::ConnectInstance,
-                    &ctx.root_arn(),
-                    &e,
-                    &consequence,
-                ));
-                if seen == 0 {
-                    self.refused.push(e);
-                }
-            }
-        }
+        let root = ctx.root_arn();
+        self.ended(
+            listed,
+            Listing {
+                check: Check::ConnectInstance,
+                resource: &root,
+                call: "connect:ListInstances",
+                read: seen,
+                what: "instances",
+                before_any: Some("the account's Amazon Connect instances were not audited"),
+            },
+        );
         for instance in &saml {
             self.instance(connect, instance, options).await;
         }
@@ -244,35 +250,18 @@ impl Run<'_> {
             },
         )
         .await;
-        let complete = match listed {
-            Ok(Paged::Ended) => true,
-            Ok(Paged::Found(never)) => match never {},
-            Ok(Paged::Capped) => {
-                let read = users.len();
-                self.stopped(
-                    Check::ConnectUser,
-                    &instance.arn,
-                    "connect:ListUsers",
-                    read,
-                    "users",
-                );
-                false
-            }
-            Err(e) => {
-                let consequence = format!(
-                    "the users of {} after the first {} were not audited",
-                    instance.arn,
-                    users.len()
-                );
-                self.findings.push(ctx.refused(
-                    Check::ConnectUser,
-                    &instance.arn,
-                    &e,
-                    &consequence,
-                ));
-                false
-            }
-        };
+        let what = format!("users of {}", instance.arn);
+        let complete = self.ended(
+            listed,
+            Listing {
+                check: Check::ConnectUser,
+                resource: &instance.arn,
+                call: "connect:ListUsers",
+                read: users.len(),
+                what: &what,
+                before_any: None,
+            },
+        );
         self.findings
             .extend(check_case_collisions(ctx, instance, &users));
         let Some(expected) = &options.expect else {

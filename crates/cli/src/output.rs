@@ -1,9 +1,54 @@
 //! Writing what a command produced: to standard output (quietly ending when the reader has gone),
-//! or to a file written whole or not at all.
+//! or to a file written whole or not at all; and the flags of a command whose report is text,
+//! JSON or one HTML page ([`ReportArgs`]: `diagnose`, `audit`).
 
 use std::path::{Path, PathBuf};
 
-use crate::Failure;
+use clap::Args;
+use saml_render::Style;
+
+use crate::{ColorChoice, Failure};
+
+/// How a report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For people
+    Text,
+    /// For scripts: one JSON object
+    Json,
+    /// One self-contained HTML page
+    Html,
+}
+
+/// The flags of a report: its format, where it goes, and colour.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// `text` for people, `json` for scripts, `html` for one self-contained page to attach to a
+    /// ticket (no script, no secrets)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output (written whole or not at all)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+impl ReportArgs {
+    /// The text report's colours: as `--color` says, and none in a file unless asked for.
+    pub fn style(&self) -> Style {
+        let color = match (&self.output, self.color) {
+            (Some(_), ColorChoice::Auto) => ColorChoice::Never,
+            (_, c) => c,
+        };
+        Style::new(color.on_stdout())
+    }
+
+    /// Writes the report where `--output` says.
+    pub fn write(&self, report: &str) -> Result<(), Failure> {
+        self::report(self.output.as_deref(), report)
+    }
+}
 
 /// Where an output is written before it is renamed to `path`: beside it, `<name>.partial`.
 pub fn partial_path(path: &Path) -> PathBuf {

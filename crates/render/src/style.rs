@@ -51,4 +51,16 @@ impl Style {
     pub fn good(&self, text: &str) -> String {
         self.paint("1;32", text)
     }
+
+    /// A verdict's words in the colour of the worst that was found: an error, a warning, or
+    /// nothing.
+    pub fn verdict(&self, errors: usize, warnings: usize, words: &str) -> String {
+        if errors > 0 {
+            self.severity(Severity::Error, words)
+        } else if warnings > 0 {
+            self.severity(Severity::Warning, words)
+        } else {
+            self.good(words)
+        }
+    }
 }

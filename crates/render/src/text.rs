@@ -41,14 +41,7 @@ pub fn text(d: &Diagnosis, style: Style) -> String {
         out.push('\n');
     }
     let s = &d.summary;
-    let words = verdict_words(s);
-    let verdict = if s.errors > 0 {
-        style.severity(Severity::Error, &words)
-    } else if s.warnings > 0 {
-        style.severity(Severity::Warning, &words)
-    } else {
-        style.good(&words)
-    };
+    let verdict = style.verdict(s.errors, s.warnings, &verdict_words(s));
     let _ = writeln!(out, "{verdict}: {}", counts(s));
     out
 }

@@ -21,10 +21,9 @@ use saml_audit::{
 use saml_core::aws::{AccountId, Region};
 use saml_core::Timestamp;
 use saml_render::audit::Scope;
-use saml_render::Style;
 
-use crate::commands::diagnose::ReportFormat;
-use crate::{ColorChoice, Failure};
+use crate::output::{ReportArgs, ReportFormat};
+use crate::Failure;
 
 /// Tries per AWS call, the first and its retries (standard retry mode: exponential backoff with
 /// jitter, on throttling and transient errors only). Several accounts are read at once, and IAM's
@@ -84,14 +83,8 @@ pub struct AuditArgs {
     /// Accounts audited at a time
     #[arg(long, value_name = "N", default_value_t = NonZeroUsize::new(DEFAULT_CONCURRENCY).unwrap_or(NonZeroUsize::MIN), requires = "organization")]
     concurrency: NonZeroUsize,
-    /// `text` for people, `json` for scripts, `html` for one self-contained page
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    format: ReportFormat,
-    /// Write the report to this file instead of standard output (written whole or not at all)
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 pub fn run(args: AuditArgs) -> Result<u8, Failure> {
@@ -172,18 +165,12 @@ pub fn run(args: AuditArgs) -> Result<u8, Failure> {
         subject: &subject,
         judged_at: options.as_of,
     };
-    let rendered = match args.format {
+    let rendered = match args.report.format {
         ReportFormat::Json => format!("{}\n", saml_render::audit::json(&report)),
-        ReportFormat::Text => {
-            let color = match (&args.output, args.color) {
-                (Some(_), ColorChoice::Auto) => ColorChoice::Never,
-                (_, c) => c,
-            };
-            saml_render::audit::text(&report, &scope, Style::new(color.on_stdout()))
-        }
+        ReportFormat::Text => saml_render::audit::text(&report, &scope, args.report.style()),
         ReportFormat::Html => saml_render::audit::html(&report, &scope),
     };
-    crate::output::report(args.output.as_deref(), &rendered)?;
+    args.report.write(&rendered)?;
     let s = report.summary();
     if s.accounts_audited > 0 && s.accounts_unreachable == s.accounts_audited {
         return Err(Failure(format!(

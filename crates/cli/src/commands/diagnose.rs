@@ -3,15 +3,14 @@
 
 use std::path::PathBuf;
 
+use crate::input::{self, Kind, Source};
+use crate::output::{ReportArgs, ReportFormat};
+use crate::progress::{Terminal, TimingArgs};
+use crate::Failure;
 use clap::Args;
 use saml_core::decode::MAX_INPUT_BYTES;
 use saml_core::Timestamp;
 use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Phase};
-use saml_render::Style;
-
-use crate::input::{self, Kind, Source};
-use crate::progress::{Terminal, TimingArgs};
-use crate::{ColorChoice, Failure};
 
 #[derive(Args)]
 pub struct DiagnoseArgs {
@@ -30,30 +29,12 @@ pub struct DiagnoseArgs {
     /// a HAR capture uses the time each message was sent
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// `text` for people, `json` for scripts, `html` for one self-contained page to attach to a
-    /// ticket (timeline, timing picture, decoded assertion; no script, no secrets)
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    format: ReportFormat,
-    /// Write the report to this file instead of standard output (written whole or not at all)
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
+    #[command(flatten)]
+    report: ReportArgs,
     #[command(flatten)]
     aws: crate::aws::AwsArgs,
     #[command(flatten)]
     timing: TimingArgs,
-}
-
-/// How `diagnose` prints its report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    /// For people
-    Text,
-    /// For scripts: one JSON object
-    Json,
-    /// One self-contained HTML page
-    Html,
 }
 
 pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
@@ -90,19 +71,12 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
         diagnosis.account_checked = true;
         saml_diagnosis::Observer::spent(&mut terminal, Phase::AccountChecks, started.elapsed());
     }
-    let report = match args.format {
+    let report = match args.report.format {
         ReportFormat::Json => format!("{}\n", saml_render::json(&diagnosis)),
-        ReportFormat::Text => {
-            // A file gets no colour unless asked for.
-            let color = match (&args.output, args.color) {
-                (Some(_), ColorChoice::Auto) => ColorChoice::Never,
-                (_, c) => c,
-            };
-            saml_render::text(&diagnosis, Style::new(color.on_stdout()))
-        }
+        ReportFormat::Text => saml_render::text(&diagnosis, args.report.style()),
         ReportFormat::Html => saml_render::html::render(&diagnosis),
     };
-    crate::output::report(args.output.as_deref(), &report)?;
+    args.report.write(&report)?;
     terminal.finish(args.timing.timings);
     Ok(u8::from(diagnosis.has_errors()))
 }

@@ -100,13 +100,16 @@ impl Session {
         }
     }
 
-    /// The same configuration with `credentials` (an assumed role's) instead of its own.
+    /// The same configuration with `credentials` (an assumed role's) instead of its own. They
+    /// are static, so they need no cache: the session's shared one is left to the session's own
+    /// credentials rather than filled with, and evicting, one entry per assumed role.
     pub fn with_credentials(&self, credentials: Credentials) -> Session {
         Session {
             config: self
                 .config
                 .to_builder()
                 .credentials_provider(SharedCredentialsProvider::new(credentials))
+                .identity_cache(aws_config::identity::IdentityCache::no_cache())
                 .build(),
             configured_region: self.configured_region.clone(),
         }

@@ -54,23 +54,26 @@ fn user(username: Option<&str>, id: Option<&str>, arn: Option<&str>) -> User {
     }
 }
 
-/// An instance as the checks read it; every field the API leaves out is empty.
-fn instance(
-    id: Option<&str>,
-    arn: Option<&str>,
-    identity_management: Option<&aws_sdk_connect::types::DirectoryType>,
-    status: Option<&aws_sdk_connect::types::InstanceStatus>,
-    alias: Option<&str>,
-) -> Instance {
-    Instance {
-        id: id.unwrap_or_default().to_owned(),
-        arn: arn.unwrap_or_default().to_owned(),
-        identity_management_type: identity_management
-            .map(|t| t.as_str().to_owned())
-            .unwrap_or_default(),
-        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
-        alias: alias.map(str::to_owned),
-    }
+/// An instance as the checks read it, from DescribeInstance's `Instance` or a ListInstances
+/// `InstanceSummary` (two SDK types with the same accessors); every field the API leaves out is
+/// empty.
+macro_rules! instance {
+    ($i:expr) => {{
+        let i = $i;
+        Instance {
+            id: i.id().unwrap_or_default().to_owned(),
+            arn: i.arn().unwrap_or_default().to_owned(),
+            identity_management_type: i
+                .identity_management_type()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default(),
+            status: i
+                .instance_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            alias: i.instance_alias().map(str::to_owned),
+        }
+    }};
 }
 
 impl ConnectApi for SdkConnect {
@@ -83,15 +86,10 @@ impl ConnectApi for SdkConnect {
             .send()
             .await
             .optional(ACTION, |e| e.is_resource_not_found_exception())?;
-        Ok(out.as_ref().and_then(|o| o.instance()).map(|i| {
-            instance(
-                i.id(),
-                i.arn(),
-                i.identity_management_type(),
-                i.instance_status(),
-                i.instance_alias(),
-            )
-        }))
+        Ok(out
+            .as_ref()
+            .and_then(|o| o.instance())
+            .map(|i| instance!(i)))
     }
 
     async fn search_users(
@@ -172,15 +170,7 @@ impl ConnectApi for SdkConnect {
             .await
             .required(ACTION)?;
         Ok(Page::new(
-            out.instance_summary_list().iter().map(|i| {
-                instance(
-                    i.id(),
-                    i.arn(),
-                    i.identity_management_type(),
-                    i.instance_status(),
-                    i.instance_alias(),
-                )
-            }),
+            out.instance_summary_list().iter().map(|i| instance!(i)),
             out.next_token(),
         ))
     }

@@ -13,11 +13,10 @@ use std::fmt::Write as _;
 use saml_audit::{AccountReport, OrganizationReport};
 use saml_core::{Code, Finding, Severity};
 
-use super::{account_counts, counts, verdict_words, Scope};
+use super::words::{account_counts, counts, verdict_words, Scope};
 use crate::html::escape::{scrub, text};
-use crate::html::findings::glyph;
+use crate::html::findings::{headline, severity_and_code};
 use crate::html::head;
-use crate::words::severity_label;
 
 /// Where each finding is on the page: account `a`, finding `f` (ids made of numbers only, never
 /// of a value from the account); inputs are account `None`.
@@ -105,23 +104,10 @@ fn verdict(
     worst: Option<&Finding>,
 ) {
     let s = report.summary();
-    let (class, headline) = match worst {
-        Some(f) if f.severity == Severity::Error => (
-            "fail",
-            format!(
-                "<span aria-hidden=\"true\">✗ </span>Sign-ins fail or will fail: {}",
-                text(&f.title)
-            ),
-        ),
-        Some(_) => (
-            "warn",
-            "<span aria-hidden=\"true\">⚠ </span>No error found, but see the warnings".to_owned(),
-        ),
-        None => (
-            "pass",
-            "<span aria-hidden=\"true\">✓ </span>No problem found".to_owned(),
-        ),
-    };
+    let failing = worst
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| format!("Sign-ins fail or will fail: {}", text(&f.title)));
+    let (class, headline) = headline(failing, s.warnings > 0);
     let _ = writeln!(
         out,
         "<header class=\"verdict {class}\" role=\"banner\">\n<p class=\"brand\">saml-doctor audit · <span class=\"input\">{}</span></p>\n<h1>{headline}</h1>",
@@ -153,11 +139,9 @@ fn verdict(
         for (id, f, n) in first.values() {
             let _ = write!(
                 out,
-                "<li class=\"sev-{}\"><a href=\"#{id}\"><span class=\"sev\">{} {}</span> <code>{}</code> ×{n} <span class=\"title\">{}</span></a></li>",
+                "<li class=\"sev-{}\"><a href=\"#{id}\">{} ×{n} <span class=\"title\">{}</span></a></li>",
                 f.severity.as_str(),
-                glyph(f.severity),
-                severity_label(f.severity),
-                f.code.as_str(),
+                severity_and_code(f),
                 text(&f.title)
             );
         }
@@ -182,11 +166,9 @@ fn account_section(out: &mut String, a: usize, account: &AccountReport) {
 fn card(out: &mut String, id: &str, f: &Finding) {
     let _ = write!(
         out,
-        "<article class=\"finding sev-{}\" id=\"{id}\">\n<h4><span class=\"sev\">{} {}</span> <code>{}</code> · {}</h4>\n<p class=\"detail\">{}</p>\n",
+        "<article class=\"finding sev-{}\" id=\"{id}\">\n<h4>{} · {}</h4>\n<p class=\"detail\">{}</p>\n",
         f.severity.as_str(),
-        glyph(f.severity),
-        severity_label(f.severity),
-        f.code.as_str(),
+        severity_and_code(f),
         text(&f.title),
         text(&scrub(&f.detail)),
     );
@@ -235,8 +217,8 @@ fn summary(out: &mut String, report: &OrganizationReport) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture::{report, HOSTILE};
     use super::*;
-    use crate::audit::tests::{report, HOSTILE};
     use crate::html::escape;
     use crate::html::tests::assert_inert;
 

@@ -6,9 +6,9 @@
 use std::fmt::Write as _;
 
 use saml_audit::OrganizationReport;
-use saml_core::{Finding, Severity};
+use saml_core::Finding;
 
-use super::{account_counts, counts, verdict_words, Scope};
+use super::words::{account_counts, counts, verdict_words, Scope};
 use crate::style::Style;
 use crate::text::findings_block;
 
@@ -44,22 +44,15 @@ pub fn text(report: &OrganizationReport, scope: &Scope<'_>, style: Style) -> Str
         findings_block(&mut out, &findings, style);
     }
     let s = report.summary();
-    let words = verdict_words(s);
-    let verdict = if s.errors > 0 {
-        style.severity(Severity::Error, &words)
-    } else if s.warnings > 0 {
-        style.severity(Severity::Warning, &words)
-    } else {
-        style.good(&words)
-    };
+    let verdict = style.verdict(s.errors, s.warnings, &verdict_words(s));
     let _ = writeln!(out, "\n{verdict}; {}", counts(s));
     out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture::report;
     use super::*;
-    use crate::audit::tests::report;
 
     #[test]
     fn accounts_worst_first_each_with_its_findings_and_the_counts_last() {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use saml_core::{Code, Severity};
+use saml_core::{Code, Finding, Severity};
 use saml_diagnosis::Diagnosis;
 
 use super::checks::account_checks;
@@ -13,12 +13,41 @@ use super::placed::{provenance, Placed};
 use crate::words::{counts, severity_label, verdict_words};
 
 /// The glyph beside a severity (the word is always there too).
-pub(crate) fn glyph(s: Severity) -> &'static str {
+fn glyph(s: Severity) -> &'static str {
     match s {
         Severity::Error => "✗",
         Severity::Warning => "⚠",
         Severity::Info => "ℹ",
     }
+}
+
+/// The verdict's class and headline: the error's words (`failing`, escaped already) when an
+/// error was found, else whether there are warnings. The diagnosis and the audit pages share it.
+pub(crate) fn headline(failing: Option<String>, warnings: bool) -> (&'static str, String) {
+    match failing {
+        Some(words) => (
+            "fail",
+            format!("<span aria-hidden=\"true\">✗ </span>{words}"),
+        ),
+        None if warnings => (
+            "warn",
+            "<span aria-hidden=\"true\">⚠ </span>No error found, but see the warnings".to_owned(),
+        ),
+        None => (
+            "pass",
+            "<span aria-hidden=\"true\">✓ </span>No problem found".to_owned(),
+        ),
+    }
+}
+
+/// A finding's severity, in glyph and word, and its code, as every list and card shows them.
+pub(crate) fn severity_and_code(f: &Finding) -> String {
+    format!(
+        "<span class=\"sev\">{} {}</span> <code>{}</code>",
+        glyph(f.severity),
+        severity_label(f.severity),
+        f.code.as_str()
+    )
 }
 
 /// The first screenful: the verdict in one line, its fix, and every error's code.
@@ -33,23 +62,10 @@ pub fn verdict(out: &mut String, d: &Diagnosis, placed: &[Placed]) {
         .find(|p| p.message.is_some_and(|m| d.messages[m].primary))
         .or_else(|| placed.iter().filter(is_error).find(|p| p.message.is_none()))
         .or_else(|| placed.iter().find(is_error));
-    let (class, headline) = match first_error {
-        Some(p) => (
-            "fail",
-            format!(
-                "<span aria-hidden=\"true\">✗ </span>The sign-in fails: {}",
-                text(&p.finding.title)
-            ),
-        ),
-        None if s.warnings > 0 => (
-            "warn",
-            "<span aria-hidden=\"true\">⚠ </span>No error found, but see the warnings".to_owned(),
-        ),
-        None => (
-            "pass",
-            "<span aria-hidden=\"true\">✓ </span>No problem found".to_owned(),
-        ),
-    };
+    let (class, headline) = headline(
+        first_error.map(|p| format!("The sign-in fails: {}", text(&p.finding.title))),
+        s.warnings > 0,
+    );
     let _ = writeln!(
         out,
         "<header class=\"verdict {class}\" role=\"banner\">\n<p class=\"brand\">saml-doctor report · <span class=\"input\">{}</span></p>\n<h1>{headline}</h1>",
@@ -93,12 +109,10 @@ pub fn verdict(out: &mut String, d: &Diagnosis, placed: &[Placed]) {
         for p in errors {
             let _ = write!(
                 out,
-                "<li class=\"sev-{}\"><a href=\"#{}\"><span class=\"sev\">{} {}</span> <code>{}</code> <span class=\"title\">{}</span></a></li>",
+                "<li class=\"sev-{}\"><a href=\"#{}\">{} <span class=\"title\">{}</span></a></li>",
                 p.finding.severity.as_str(),
                 p.id,
-                glyph(p.finding.severity),
-                severity_label(p.finding.severity),
-                p.finding.code.as_str(),
+                severity_and_code(p.finding),
                 text(&p.finding.title)
             );
         }
@@ -152,12 +166,10 @@ fn card(out: &mut String, p: &Placed, aws_ran: bool) {
     let f = p.finding;
     let _ = write!(
         out,
-        "<article class=\"finding sev-{}\" id=\"{}\">\n<h4><span class=\"sev\">{} {}</span> <code>{}</code> · {} <span class=\"prov\">{}</span></h4>\n<p class=\"detail\">{}</p>\n<p class=\"fix\"><strong>Fix:</strong> {}</p>\n",
+        "<article class=\"finding sev-{}\" id=\"{}\">\n<h4>{} · {} <span class=\"prov\">{}</span></h4>\n<p class=\"detail\">{}</p>\n<p class=\"fix\"><strong>Fix:</strong> {}</p>\n",
         f.severity.as_str(),
         p.id,
-        glyph(f.severity),
-        severity_label(f.severity),
-        f.code.as_str(),
+        severity_and_code(f),
         text(&f.title),
         provenance(f, aws_ran),
         text(&scrub(&f.detail)),

@@ -119,6 +119,7 @@ pub(crate) use {out, outln};
 mod aws;
 mod commands;
 mod input;
+mod keys;
 mod output;
 mod progress;
 

@@ -40,6 +40,8 @@ pub struct DiagnoseArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
     #[command(flatten)]
+    keys: crate::keys::KeyArgs,
+    #[command(flatten)]
     aws: crate::aws::AwsArgs,
     #[command(flatten)]
     timing: TimingArgs,
@@ -68,6 +70,7 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
             .transpose()?,
         relay_state: args.relay_state.clone(),
         metadata: args.metadata.as_deref().map(read_metadata).transpose()?,
+        decryption_keys: args.keys.read()?,
     };
     let mut diagnosis = match input::sniff(&source, &mut *reader)? {
         Kind::Har => diagnose_capture(

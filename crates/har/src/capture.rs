@@ -114,6 +114,11 @@ pub struct Capture {
     pub direct_connect_visit: Option<(usize, String)>,
     /// Identity-provider and AWS sign-in URLs seen, to explain a capture with no response.
     pub signin_urls: Vec<(usize, String)>,
+    /// The hosts of the pages visited ([`crate::steps::is_page_visit`]), in order of first
+    /// visit, at most [`MAX_HOSTS`]; to explain a capture with no response.
+    pub hosts_visited: Vec<String>,
+    /// Further hosts visited, not kept.
+    pub more_hosts: usize,
     /// SAMLResponse values that `saml-doctor redact --saml drop` replaced with a marker.
     pub dropped_responses: usize,
     /// Fields skipped for being over their limit: (entry, URL, field, limit).
@@ -178,6 +183,9 @@ fn scan_read_ahead_dyn(
         scan_source(source, progress)
     })
 }
+
+/// The most hosts kept in [`Capture::hosts_visited`].
+pub const MAX_HOSTS: usize = 16;
 
 /// Entries handed to the absorbing thread at once: enough to make the hand-over cheap, few
 /// enough that the queue stays small.
@@ -274,6 +282,15 @@ fn absorb(
             .push((entry.index, entry.url.clone()));
     }
     let host = host_of(&entry.url);
+    if let Some(h) = host.as_deref() {
+        if !capture.hosts_visited.iter().any(|v| v == h) && crate::steps::is_page_visit(&entry) {
+            if capture.hosts_visited.len() < MAX_HOSTS {
+                capture.hosts_visited.push(h.to_owned());
+            } else {
+                capture.more_hosts += 1;
+            }
+        }
+    }
     if is_signin_url(host.as_deref(), &entry.url)
         && capture.signin_urls.len() < 10
         && !capture
@@ -523,9 +540,16 @@ impl Capture {
                 let urls: Vec<String> = self
                     .signin_urls
                     .iter()
-                    .map(|(i, u)| format!("entry {i}: {u}"))
+                    .map(|(i, u)| format!("entry {i}: {}", crate::steps::display_url(u)))
                     .collect();
                 detail += &format!("; sign-in URLs seen: {}", urls.join(", "));
+            }
+            let hosts = self.hosts_visited.join(", ");
+            if !hosts.is_empty() {
+                detail += &format!("; hosts visited: {hosts}");
+                if self.more_hosts > 0 {
+                    detail += &format!(" and {} more", self.more_hosts);
+                }
             }
             if !self.posts_without_body.is_empty() {
                 detail += "; a POST to AWS's SAML endpoint was recorded without its body (see har_post_data_missing)";
@@ -540,7 +564,8 @@ impl Capture {
             findings.push(
                 Finding::new(Code::SamlResponseNotFound, detail)
                     .with("entries", self.entries.to_string())
-                    .with("saml_requests", requests.to_string()),
+                    .with("saml_requests", requests.to_string())
+                    .with("hosts_visited", hosts),
             );
         } else if responses > 1 {
             let list: Vec<String> = self
@@ -716,13 +741,29 @@ mod tests {
 
     #[test]
     fn no_response_says_what_was_seen() {
-        let h = har(&[entry(
-            "2024-05-14T09:31:08Z",
-            "GET",
-            "https://login.microsoftonline.com/t/saml2?SAMLRequest=fZFBT8Mw",
-            None,
-            None,
-        )]);
+        let h = har(&[
+            entry(
+                "2024-05-14T09:31:07Z",
+                "GET",
+                "https://portal.example.com/start?access_token=planted",
+                None,
+                None,
+            ),
+            entry(
+                "2024-05-14T09:31:08Z",
+                "GET",
+                "https://login.microsoftonline.com/t/saml2?SAMLRequest=fZFBT8Mw&sso_nonce=planted",
+                None,
+                None,
+            ),
+            entry(
+                "2024-05-14T09:31:08Z",
+                "GET",
+                "https://cdn.example.net/app.js",
+                None,
+                None,
+            ),
+        ]);
         let c = scan(h.as_bytes(), |_| {}).unwrap();
         let f = c.findings();
         assert_eq!(f[0].code, Code::SamlResponseNotFound);
@@ -731,11 +772,47 @@ mod tests {
             "{}",
             f[0].detail
         );
+        // The sign-in URL with its parameters' names, never their values.
         assert!(
-            f[0].detail.contains("login.microsoftonline.com"),
+            f[0].detail.contains(
+                "sign-in URLs seen: entry 1: https://login.microsoftonline.com/t/saml2?SAMLRequest=…&sso_nonce=…"
+            ),
             "{}",
             f[0].detail
         );
+        // The pages visited, not what they loaded.
+        assert!(
+            f[0].detail
+                .ends_with("; hosts visited: portal.example.com, login.microsoftonline.com"),
+            "{}",
+            f[0].detail
+        );
+        assert_eq!(
+            f[0].evidence.get("hosts_visited"),
+            Some("portal.example.com, login.microsoftonline.com")
+        );
+        assert!(!f[0].detail.contains("planted"), "{}", f[0].detail);
+    }
+
+    #[test]
+    fn the_hosts_visited_are_bounded() {
+        let entries: Vec<String> = (0..MAX_HOSTS + 3)
+            .map(|i| {
+                entry(
+                    "2024-05-14T09:31:07Z",
+                    "GET",
+                    &format!("https://h{i}.example.com/"),
+                    None,
+                    None,
+                )
+            })
+            .collect();
+        let c = scan(har(&entries).as_bytes(), |_| {}).unwrap();
+        assert_eq!(c.hosts_visited.len(), MAX_HOSTS);
+        assert_eq!(c.more_hosts, 3);
+        assert!(c.findings()[0]
+            .detail
+            .ends_with(", h15.example.com and 3 more"));
     }
 
     #[test]

@@ -29,12 +29,16 @@ pub mod decode;
 pub mod dsig;
 pub mod finding;
 pub mod identity_center_sessions;
+#[cfg(feature = "encryption")]
+pub mod keys;
 pub mod metadata;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod time;
 pub mod xml;
+#[cfg(feature = "encryption")]
+pub mod xmlenc;
 
 pub use check::Check;
 pub use code::{Area, Code, CodeInfo, Severity};

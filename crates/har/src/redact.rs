@@ -232,7 +232,11 @@ impl Redactor {
                 }
                 if lname != "entries" {
                     let mut v = read_tree(r, 0)?;
-                    self.generic(&mut v, "log");
+                    if lname == "pages" {
+                        self.pages(&mut v);
+                    } else {
+                        self.generic(&mut v, "log");
+                    }
                     serde_json::to_writer(&mut *w, &v).map_err(|e| Stop::Write(e.into()))?;
                     continue;
                 }
@@ -619,6 +623,30 @@ impl Redactor {
                         "entry"
                     },
                 ),
+            }
+        }
+    }
+
+    /// `log.pages`: a page's title is free text, but a browser titles a page that has none with
+    /// its URL (Chrome drops the scheme: `idp.example.com/start?code=…`), so every title is
+    /// redacted as a URL: secret-named parameters in a query or fragment become markers (text
+    /// without one is left as it is). Everything else goes through [`Self::generic`].
+    fn pages(&mut self, pages: &mut Value) {
+        let Some(list) = pages.as_array_mut() else {
+            return self.generic(pages, "log.pages");
+        };
+        for page in list {
+            let Some(fields) = page.as_object_mut() else {
+                self.generic(page, "log.pages");
+                continue;
+            };
+            for (key, value) in fields.iter_mut() {
+                match (key.as_str(), value.as_str()) {
+                    ("title", Some(title)) => {
+                        *value = Value::String(self.url(title, "log.pages.title"))
+                    }
+                    _ => self.generic(value, "log.pages"),
+                }
             }
         }
     }
@@ -1011,6 +1039,45 @@ mod tests {
             redact_patterns("AKIAIOSFODNN7EXAMPLEX eyJ.short", &mut kinds),
             "AKIAIOSFODNN7EXAMPLEX eyJ.short"
         );
+    }
+
+    fn redacted(har: &str) -> (String, Summary) {
+        let mut out = Vec::new();
+        let summary = redact(har.as_bytes(), &mut out, SamlMode::Strip).unwrap();
+        (String::from_utf8(out).unwrap(), summary)
+    }
+
+    #[test]
+    fn a_page_titled_with_its_url_loses_the_secrets_in_it() {
+        let har = r#"{"log": {"pages": [
+            {"id": "page_1", "title": "idp.example.com/start?case=a&access_token=planted-1#id_token=planted-2"},
+            {"id": "page_2", "title": "https://idp.example.com/cb?code=planted-3"},
+            {"id": "page_3", "title": "Sign in? Yes & no = maybe", "note": {"password": "planted-4"}},
+            {"id": "page_4", "title": 7}
+        ], "entries": []}}"#;
+        let (out, summary) = redacted(har);
+        assert!(!out.contains("planted"), "{out}");
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        let titles: Vec<&Value> = (0..4).map(|i| &doc["log"]["pages"][i]["title"]).collect();
+        assert_eq!(
+            titles[0],
+            "idp.example.com/start?case=a&access_token=[redacted: token]#id_token=[redacted: token]"
+        );
+        assert_eq!(
+            titles[1],
+            "https://idp.example.com/cb?code=[redacted: code]"
+        );
+        assert_eq!(
+            titles[2], "Sign in? Yes & no = maybe",
+            "a title with no secret is kept"
+        );
+        assert_eq!(titles[3], 7);
+        // Counted once each, where they were.
+        let at =
+            |kind: &str, place: &str| summary.counts.get(&(kind.into(), place.into())).copied();
+        assert_eq!(at("token", "log.pages.title"), Some(2));
+        assert_eq!(at("code", "log.pages.title"), Some(1));
+        assert_eq!(at("password", "log.pages"), Some(1));
     }
 
     #[test]

@@ -561,12 +561,13 @@ impl Capture {
                     if self.dropped_responses == 1 { " was" } else { "s were" }
                 );
             }
-            findings.push(
-                Finding::new(Code::SamlResponseNotFound, detail)
-                    .with("entries", self.entries.to_string())
-                    .with("saml_requests", requests.to_string())
-                    .with("hosts_visited", hosts),
-            );
+            let mut finding = Finding::new(Code::SamlResponseNotFound, detail)
+                .with("entries", self.entries.to_string())
+                .with("saml_requests", requests.to_string());
+            if !hosts.is_empty() {
+                finding = finding.with("hosts_visited", hosts);
+            }
+            findings.push(finding);
         } else if responses > 1 {
             let list: Vec<String> = self
                 .responses()

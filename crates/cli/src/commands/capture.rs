@@ -385,7 +385,7 @@ fn place(seen: &SamlSeen) -> String {
 /// `90 s`, `5 min`.
 fn human(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 60 && s % 60 == 0 {
+    if s >= 60 && s.is_multiple_of(60) {
         format!("{} min", s / 60)
     } else {
         format!("{s} s")

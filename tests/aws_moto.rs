@@ -227,7 +227,7 @@ async fn diagnose_aws_against_a_local_iam() {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(&moto)
-        .http_client(connect_check::sdk::https_client())
+        .http_client(connect_check::aws::https_client())
         .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
         .build();
     let iam = aws_sdk_iam::Client::from_conf(config);

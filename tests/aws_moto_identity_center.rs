@@ -81,7 +81,7 @@ async fn identity_center_checks_against_a_local_moto() {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .endpoint_url(&moto)
-            .http_client(connect_check::sdk::https_client())
+            .http_client(connect_check::aws::https_client())
             .credentials_provider(credentials.clone())
             .build(),
     );
@@ -90,7 +90,7 @@ async fn identity_center_checks_against_a_local_moto() {
             .behavior_version(BehaviorVersion::latest())
             .region(aws_sdk_ssoadmin::config::Region::new("us-east-1"))
             .endpoint_url(&moto)
-            .http_client(connect_check::sdk::https_client())
+            .http_client(connect_check::aws::https_client())
             .credentials_provider(credentials)
             .build(),
     );

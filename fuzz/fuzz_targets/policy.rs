@@ -1,7 +1,7 @@
 //! IAM policy parsing and evaluation, wildcards and variables included.
 #![no_main]
 
-use connect_check::policy::{evaluate, wildcard_match, Policy, Request};
+use connect_check::iam::policy::{evaluate, wildcard_match, Policy, Request};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! The trust-policy rules, for every role whose trust policy names a SAML provider: the provider
 //! exists; the policy allows `sts:AssumeRoleWithSAML` for it; and it does so for a `SAML:aud`
 //! that is an AWS sign-in endpoint of the role's partition. Each answer comes from the project's
-//! policy evaluator (`connect_check::policy`), asked as STS would ask it; the policy's text is
+//! policy evaluator (`connect_check::iam::policy`), asked as STS would ask it; the policy's text is
 //! only read to learn which providers it names and which `SAML:aud` values it writes.
 //!
 //! What the account cannot tell (the assertion's NameID, attributes, Issuer…) is taken to be
@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use connect_check::policy::{evaluate, wildcard_match, Decision, Policy, Principals, Request};
+use connect_check::iam::policy::{evaluate, wildcard_match, Decision, Policy, Principals, Request};
 use saml_core::aws::{Partition, SamlProviderArn};
 use saml_core::{Check, Code, Finding};
 

@@ -6,7 +6,7 @@
 //! A call that does not answer is an [`AccessError`] naming the IAM action; the audit turns it
 //! into a `check_skipped` finding, never a pass.
 
-pub use connect_check::account::{AccessError, AccessResult};
+pub use connect_check::access::{AccessError, AccessResult};
 use saml_core::aws::AccountId;
 
 use crate::model::{

@@ -2,7 +2,7 @@
 //! the account checks run on; and `aws-policy`, the least-privilege policy the checker needs.
 
 use clap::Args;
-use connect_check::checks::InstanceTarget;
+use connect_check::connect::InstanceTarget;
 use saml_core::aws::{ConnectInstanceArn, InstanceId, Region};
 use saml_core::metadata::Metadata;
 use saml_diagnosis::account::{self, AccountOptions, SdkAccounts};
@@ -86,7 +86,9 @@ impl AwsArgs {
             let mut accounts =
                 SdkAccounts::load(self.profile.as_deref(), self.region.as_deref(), &fallback)
                     .await?;
-            accounts.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                accounts.progress = Some(list_progress);
+            }
             account::check_account(diagnosis, &accounts, &options, given_metadata).await;
             Ok::<_, saml_diagnosis::Error>(())
         })?;
@@ -94,11 +96,22 @@ impl AwsArgs {
     }
 }
 
+/// Draws how far a ListUsers walk has gone on the terminal, and clears it at the end.
+fn list_progress(listed: usize, more: bool) {
+    use std::io::Write;
+    let mut err = std::io::stderr();
+    let _ = if more {
+        write!(err, "\rlisting Connect users: {listed}…")
+    } else {
+        write!(err, "\r\x1b[2K")
+    };
+}
+
 /// `saml-doctor aws-policy`.
 pub fn policy() -> Result<u8, Failure> {
     crate::outln!(
         "{}",
-        serde_json::to_string_pretty(&connect_check::sdk::checker_policy())
+        serde_json::to_string_pretty(&connect_check::checker_policy())
             .map_err(|e| Failure(e.to_string()))?
     );
     Ok(0)

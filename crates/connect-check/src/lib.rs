@@ -1,120 +1,41 @@
-//! connect-check: the checks of a SAML sign-in that need the AWS account (Amazon Connect and
-//! IAM), the IAM policy evaluator they rest on, and generators for the configuration they check.
+//! connect-check: the checks of a SAML sign-in into AWS that need the AWS account, the IAM
+//! policy evaluator they rest on, and generators for the configuration they check.
 //!
-//! This module names every account check and what it verifies; offline, each becomes one
-//! `check_skipped` finding that says so, because an unrun check is not a pass.
+//! Laid out by service, each with what the checks ask of it (a trait), the checks, and the AWS
+//! SDK adapter side by side: [`connect`] (Amazon Connect), [`iam`] (IAM, with the policy
+//! evaluator [`iam::policy`]), [`organizations`] (service control policies) and
+//! [`identity_center`] (IAM Identity Center). [`iam_federation`] runs the checks of a sign-in
+//! through an IAM SAML provider (Connect, IAM, Organizations); [`identity_center::run`] those of
+//! an Identity Center sign-in. Offline, each check becomes one `check_skipped` finding that says
+//! what it would verify ([`iam_federation::skipped`], [`identity_center::skipped`]), because an
+//! unrun check is not a pass.
+//!
+//! Shared by every service: [`access`] (what a call answers when it does not), [`paging`] (one
+//! way to read paged listings, with a page cap) and, with the `aws` feature, [`aws`] (one
+//! [`Session`](aws::Session) that sets the SDK up, from which each adapter is made, and the
+//! classification of SDK errors). [`checker_policy`] is the least-privilege policy the checks
+//! need; [`setup`] writes the relay state and policies a sign-in needs.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod account;
-pub mod checks;
-pub mod policy;
+pub mod access;
 #[cfg(feature = "aws")]
-pub mod sdk;
-#[cfg(feature = "aws")]
-pub mod sdk_identity_center;
-#[cfg(feature = "aws")]
-mod sdk_organizations;
+pub mod aws;
+mod checker_policy;
+pub mod connect;
+pub mod iam;
+pub mod iam_federation;
+pub mod identity_center;
+pub mod organizations;
+pub mod paging;
 pub mod setup;
-
-use saml_core::{Check, Facts, Finding};
-
-/// One check against the AWS account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountCheck {
-    ConnectInstance,
-    ConnectUser,
-    IamProvider,
-    IamRole,
-    TrustPolicy,
-    FederationToken,
-}
-
-impl AccountCheck {
-    pub const ALL: [AccountCheck; 6] = [
-        AccountCheck::ConnectInstance,
-        AccountCheck::ConnectUser,
-        AccountCheck::IamProvider,
-        AccountCheck::IamRole,
-        AccountCheck::TrustPolicy,
-        AccountCheck::FederationToken,
-    ];
-
-    /// The check, as `check_skipped` findings name it.
-    pub fn check(self) -> Check {
-        match self {
-            AccountCheck::ConnectInstance => Check::ConnectInstance,
-            AccountCheck::ConnectUser => Check::ConnectUser,
-            AccountCheck::IamProvider => Check::IamProvider,
-            AccountCheck::IamRole => Check::IamRole,
-            AccountCheck::TrustPolicy => Check::TrustPolicy,
-            AccountCheck::FederationToken => Check::FederationToken,
-        }
-    }
-
-    /// What the check verifies, for the sign-in described by `facts`.
-    pub fn verifies(self, facts: &Facts) -> String {
-        let pairs = facts.role_pairs();
-        let role = pairs
-            .first()
-            .map(|p| p.role.to_string())
-            .unwrap_or_else(|| "the role".into());
-        let provider = pairs
-            .first()
-            .map(|p| p.provider.to_string())
-            .unwrap_or_else(|| "the SAML provider".into());
-        let instance = facts
-            .connect
-            .as_ref()
-            .map(|c| format!("instance {}", c.instance_id))
-            .unwrap_or_else(|| "the relay state's instance".into());
-        let user = facts
-            .role_session_name
-            .clone()
-            .unwrap_or_else(|| "RoleSessionName".into());
-        match self {
-            AccountCheck::ConnectInstance => format!("that {instance} exists and its identity management type is SAML"),
-            AccountCheck::ConnectUser => format!("that {instance} has a user named exactly `{user}` (case-sensitive)"),
-            AccountCheck::IamProvider => format!("that {provider} exists and its metadata holds the signing certificate and is not expiring"),
-            AccountCheck::IamRole => format!("that {role} exists and its MaxSessionDuration admits the SessionDuration"),
-            AccountCheck::TrustPolicy => format!("that the trust policy of {role} allows sts:AssumeRoleWithSAML for {provider} with a SAML:aud the Recipient satisfies"),
-            AccountCheck::FederationToken => format!("that the policies and permissions boundary of {role} (and the organization's SCPs, where readable) allow connect:GetFederationToken on {instance}'s users"),
-        }
-    }
-}
-
-/// The account checks, each reported as skipped with `reason`.
-pub fn skipped(facts: &Facts, reason: &str) -> Vec<Finding> {
-    AccountCheck::ALL
-        .iter()
-        .map(|c| {
-            Finding::skipped(
-                c.check(),
-                format!("would verify {}; {reason}", c.verifies(facts)),
-            )
-        })
-        .collect()
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod test_support;
 
-    #[test]
-    fn each_account_check_is_one_skip_naming_what_it_would_verify() {
-        let facts = Facts {
-            roles: vec![
-                "arn:aws:iam::123456789012:role/R,arn:aws:iam::123456789012:saml-provider/P".into(),
-            ],
-            role_session_name: Some("jane@contoso.com".into()),
-            ..Facts::default()
-        };
-        let skips = skipped(&facts, "offline");
-        assert_eq!(skips.len(), AccountCheck::ALL.len());
-        assert!(skips
-            .iter()
-            .all(|f| f.code == saml_core::Code::CheckSkipped));
-        assert!(skips[1].detail.contains("`jane@contoso.com`"));
-        assert!(skips[5].detail.contains("arn:aws:iam::123456789012:role/R"));
-    }
-}
+pub use checker_policy::checker_policy;
+
+/// The README's example, compiled as a doctest.
+#[cfg(all(doctest, feature = "aws"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;

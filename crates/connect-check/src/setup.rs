@@ -18,6 +18,8 @@ pub enum Destination {
 }
 
 impl Destination {
+    /// Reads `ccp`, `agent-app`, `admin` or a path starting with `/`; anything else is refused
+    /// with the reason.
     pub fn parse(s: &str) -> Result<Self, String> {
         Ok(match s {
             "ccp" => Destination::Ccp,
@@ -32,6 +34,7 @@ impl Destination {
         })
     }
 
+    /// The path in the instance the relay state names.
     pub fn path(&self) -> &str {
         match self {
             Destination::Ccp => "/connect/ccp-v2",
@@ -70,6 +73,7 @@ pub fn saml_audiences(partition: Partition, regional: Option<&Region>) -> Vec<St
 /// Options of the trust policy.
 #[derive(Debug, Clone, Default)]
 pub struct TrustOptions {
+    /// Admit the regional sign-in endpoint of this region too, besides the global one.
     pub regional: Option<Region>,
     /// Allow `sts:TagSession` (the IdP sends PrincipalTag attributes).
     pub tag_session: bool,
@@ -105,7 +109,7 @@ pub fn trust_policy(provider: &SamlProviderArn, options: &TrustOptions) -> Value
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::{evaluate, Decision, Policy, Request};
+    use crate::iam::policy::{evaluate, Decision, Policy, Request};
     use saml_core::aws::ConnectRelayState;
     use saml_core::rules::{check_relay_state, RelayStateInput};
 

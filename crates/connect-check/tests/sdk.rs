@@ -17,16 +17,33 @@ use aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput;
 use aws_sdk_iam::types::{AttachedPolicy, Policy as IamPolicy, PolicyVersion, Role as IamRole};
 use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use aws_smithy_types::error::ErrorMetadata;
-use connect_check::account::{AccessError, Account, Match};
-use connect_check::sdk::SdkAccount;
+use connect_check::access::AccessError;
+use connect_check::connect::sdk::SdkConnect;
+use connect_check::connect::{ConnectApi, Match};
+use connect_check::iam::sdk::SdkIam;
+use connect_check::iam::IamApi;
+use connect_check::organizations::sdk::SdkOrganizations;
+use connect_check::organizations::OrganizationsApi;
 
 const INSTANCE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
-fn account(connect: &[&Rule], iam: &[&Rule]) -> SdkAccount {
-    SdkAccount::from_clients(
-        mock_client!(aws_sdk_connect, RuleMode::MatchAny, connect),
-        mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam),
-    )
+/// The adapters of the IAM-federation checks, on recorded responses.
+struct Adapters {
+    connect: SdkConnect,
+    iam: SdkIam,
+    organizations: SdkOrganizations,
+}
+
+fn account(connect: &[&Rule], iam: &[&Rule]) -> Adapters {
+    Adapters {
+        connect: SdkConnect::from_client(mock_client!(
+            aws_sdk_connect,
+            RuleMode::MatchAny,
+            connect
+        )),
+        iam: SdkIam::from_client(mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam)),
+        organizations: SdkOrganizations::from_client(mock_client!(aws_sdk_organizations, &[])),
+    }
 }
 
 fn user(name: &str) -> UserSearchSummary {
@@ -63,11 +80,17 @@ async fn describe_instance_answers_and_not_found() {
             )
         });
     let a = account(&[&saml, &missing], &[]);
-    let i = a.describe_instance(INSTANCE).await.unwrap().unwrap();
+    let i = a
+        .connect
+        .describe_instance(INSTANCE)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(i.identity_management_type, "SAML");
     assert_eq!(i.alias.as_deref(), Some("contoso-cc"));
     assert_eq!(
-        a.describe_instance("ffffffff-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+        a.connect
+            .describe_instance("ffffffff-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
             .await
             .unwrap(),
         None
@@ -93,11 +116,13 @@ async fn search_users_pages_and_exact_matching() {
         });
     let a = account(&[&page1, &page2], &[]);
     let first = a
+        .connect
         .search_users(INSTANCE, "jane.doe@contoso.com", Match::Contains, None)
         .await
         .unwrap();
     assert_eq!(first.next_token.as_deref(), Some("t2"));
     let second = a
+        .connect
         .search_users(
             INSTANCE,
             "jane.doe@contoso.com",
@@ -106,7 +131,7 @@ async fn search_users_pages_and_exact_matching() {
         )
         .await
         .unwrap();
-    assert_eq!(second.users[0].username, "Jane.Doe@Contoso.com");
+    assert_eq!(second.items[0].username, "Jane.Doe@Contoso.com");
     assert_eq!((page1.num_calls(), page2.num_calls()), (1, 1));
 }
 
@@ -166,7 +191,8 @@ async fn access_denied_names_the_permission() {
     });
     let a = account(&[&denied], &[&iam_denied]);
     assert_eq!(
-        a.search_users(INSTANCE, "x", Match::Exact, None)
+        a.connect
+            .search_users(INSTANCE, "x", Match::Exact, None)
             .await
             .unwrap_err(),
         AccessError::Denied {
@@ -174,7 +200,7 @@ async fn access_denied_names_the_permission() {
         }
     );
     assert_eq!(
-        a.role("R").await.unwrap_err(),
+        a.iam.role("R").await.unwrap_err(),
         AccessError::Denied {
             action: "iam:GetRole"
         }
@@ -209,12 +235,12 @@ async fn throttling_is_retried_by_the_sdk() {
             )
         }
     );
-    let a = SdkAccount::from_clients(connect, mock_client!(aws_sdk_iam, &[]));
+    let a = SdkConnect::from_client(connect);
     let page = a
         .search_users(INSTANCE, "jane.doe@contoso.com", Match::Exact, None)
         .await
         .expect("retried after throttling");
-    assert_eq!(page.users.len(), 1);
+    assert_eq!(page.items.len(), 1);
     assert_eq!(throttled_then_ok.num_calls(), 2);
     // Throttled on every attempt: reported as throttling, not as a crash.
     let always = mock!(aws_sdk_connect::Client::search_users).then_error(|| {
@@ -222,7 +248,8 @@ async fn throttling_is_retried_by_the_sdk() {
     });
     let a = account(&[&always], &[]);
     assert_eq!(
-        a.search_users(INSTANCE, "x", Match::Exact, None)
+        a.connect
+            .search_users(INSTANCE, "x", Match::Exact, None)
             .await
             .unwrap_err(),
         AccessError::Throttled {
@@ -334,7 +361,7 @@ async fn iam_answers_are_decoded_and_paginated() {
             &role, &missing, &provider, &list1, &list2, &get, &attached, &policy, &version,
         ],
     );
-    let r = a.role("R").await.unwrap().unwrap();
+    let r = a.iam.role("R").await.unwrap().unwrap();
     assert_eq!(r.trust_policy, r#"{"Version":"2012-10-17","Statement":[]}"#);
     assert_eq!(
         (r.role_id.as_str(), r.max_session_duration),
@@ -345,22 +372,24 @@ async fn iam_answers_are_decoded_and_paginated() {
         Some("arn:aws:iam::123456789012:policy/Boundary")
     );
     let boundary = a
+        .iam
         .managed_policy("arn:aws:iam::123456789012:policy/Boundary")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(boundary.document, r#"{"Statement":[]}"#);
-    assert_eq!(a.role("Other").await.unwrap(), None);
+    assert_eq!(a.iam.role("Other").await.unwrap(), None);
     let p = a
+        .iam
         .saml_provider("arn:aws:iam::123456789012:saml-provider/P")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(p.valid_until.as_deref(), Some("2030-03-17T17:46:40Z"));
-    let inline = a.inline_policies("R").await.unwrap();
+    let inline = a.iam.inline_policies("R").await.unwrap();
     assert_eq!(inline.len(), 2, "both pages");
     assert_eq!(inline[0].document, r#"{"Statement":[]}"#);
-    let managed = a.attached_policies("R").await.unwrap();
+    let managed = a.iam.attached_policies("R").await.unwrap();
     assert_eq!(
         managed[0].name,
         "managed policy arn:aws:iam::123456789012:policy/fed"
@@ -450,8 +479,10 @@ fn saml_instance() -> Rule {
 }
 
 /// The account checks for `role_session_name` on the test instance, with no role.
-async fn user_checks(a: &SdkAccount, role_session_name: &str) -> Vec<saml_core::Finding> {
-    use connect_check::checks::{run, Input, InstanceTarget};
+async fn user_checks(a: &Adapters, role_session_name: &str) -> Vec<saml_core::Finding> {
+    use connect_check::connect::InstanceTarget;
+    use connect_check::iam::Input;
+    use connect_check::iam_federation::run;
     use saml_core::aws::{InstanceId, Region};
     let input = Input {
         role_session_name: Some(role_session_name.into()),
@@ -465,21 +496,24 @@ async fn user_checks(a: &SdkAccount, role_session_name: &str) -> Vec<saml_core::
         instant: saml_core::Timestamp::from_unix_seconds(1_800_000_000),
         source: saml_core::AsOfSource::Given,
     };
-    run(a, &input, &at).await
+    run(&a.connect, &a.iam, &a.organizations, &input, &at).await
 }
 
 #[test]
 fn the_checker_policy_is_least_privilege() {
-    let p = connect_check::sdk::checker_policy().to_string();
+    let p = connect_check::checker_policy().to_string();
     assert!(
         !p.contains("Get*") && !p.contains("GetFederationToken") && !p.contains("\"*:"),
         "{p}"
     );
-    let policy = connect_check::policy::Policy::parse("checker", &p).unwrap();
+    let policy = connect_check::iam::policy::Policy::parse("checker", &p).unwrap();
     let ask = |action: &str| {
-        connect_check::policy::evaluate(
+        connect_check::iam::policy::evaluate(
             std::slice::from_ref(&policy),
-            &connect_check::policy::Request::new(action, "arn:aws:connect:us-east-1:1:instance/x"),
+            &connect_check::iam::policy::Request::new(
+                action,
+                "arn:aws:connect:us-east-1:1:instance/x",
+            ),
         )
     };
     for action in [
@@ -489,13 +523,13 @@ fn the_checker_policy_is_least_privilege() {
         "iam:GetPolicyVersion",
     ] {
         assert!(
-            matches!(ask(action), connect_check::policy::Decision::Allow(_)),
+            matches!(ask(action), connect_check::iam::policy::Decision::Allow(_)),
             "{action}"
         );
     }
     assert_eq!(
         ask("connect:GetFederationToken"),
-        connect_check::policy::Decision::ImplicitDeny
+        connect_check::iam::policy::Decision::ImplicitDeny
     );
 }
 
@@ -518,14 +552,12 @@ mod organizations {
     const ALLOW_ALL: &str =
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
-    fn with_organizations(rules: &[&Rule]) -> SdkAccount {
-        let mut a = account(&[], &[]);
-        a.organizations = Some(mock_client!(
+    fn with_organizations(rules: &[&Rule]) -> SdkOrganizations {
+        SdkOrganizations::from_client(mock_client!(
             aws_sdk_organizations,
             RuleMode::MatchAny,
             rules
-        ));
-        a
+        ))
     }
 
     fn organization(management: &str) -> Rule {
@@ -588,14 +620,14 @@ mod organizations {
             },
         );
         let a = with_organizations(&[&not_in_use]);
-        assert_eq!(a.organization_policies(ACCOUNT).await, Ok(Vec::new()));
+        assert_eq!(a.service_control_policies(ACCOUNT).await, Ok(Vec::new()));
     }
 
     #[tokio::test]
     async fn the_management_account_is_not_restricted_by_scps() {
         let org = organization(ACCOUNT);
         let a = with_organizations(&[&org]);
-        assert_eq!(a.organization_policies(ACCOUNT).await, Ok(Vec::new()));
+        assert_eq!(a.service_control_policies(ACCOUNT).await, Ok(Vec::new()));
     }
 
     #[tokio::test]
@@ -614,7 +646,7 @@ mod organizations {
             content("p-fullaws2", ALLOW_ALL),
         );
         let a = with_organizations(&[&org, &up1, &up2, &root, &ou, &acct, &c1, &c2, &c3]);
-        let levels = a.organization_policies(ACCOUNT).await.unwrap();
+        let levels = a.service_control_policies(ACCOUNT).await.unwrap();
         let targets: Vec<&str> = levels.iter().map(|l| l.target.as_str()).collect();
         assert_eq!(targets, ["r-ab12", "ou-ab12-cdefgh34", ACCOUNT]);
         assert_eq!(levels[1].policies.len(), 1);
@@ -636,7 +668,7 @@ mod organizations {
         });
         let a = with_organizations(&[&org, &denied]);
         assert_eq!(
-            a.organization_policies(ACCOUNT).await,
+            a.service_control_policies(ACCOUNT).await,
             Err(AccessError::Denied {
                 action: "organizations:ListParents"
             })

@@ -26,8 +26,8 @@ use aws_sdk_ssoadmin::types::{
 use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use aws_smithy_types::error::ErrorMetadata;
 use aws_smithy_types::Document;
-use connect_check::checks::identity_center::{run, Input};
-use connect_check::sdk_identity_center::SdkIdentityCenter;
+use connect_check::identity_center::sdk::SdkIdentityCenter;
+use connect_check::identity_center::{run, Input};
 use saml_core::{Code, Finding};
 
 const STORE: &str = "d-9067a1b2c3";
@@ -330,10 +330,10 @@ async fn check(store: &Store, name: &str) -> Vec<Finding> {
     let (admin, ids) = store.rules();
     let admin: Vec<&Rule> = admin.iter().collect();
     let ids: Vec<&Rule> = ids.iter().collect();
-    let account = SdkIdentityCenter {
-        sso_admin: mock_client!(aws_sdk_ssoadmin, RuleMode::MatchAny, &admin),
-        identity_store: mock_client!(aws_sdk_identitystore, RuleMode::MatchAny, &ids),
-    };
+    let account = SdkIdentityCenter::from_clients(
+        mock_client!(aws_sdk_ssoadmin, RuleMode::MatchAny, &admin),
+        mock_client!(aws_sdk_identitystore, RuleMode::MatchAny, &ids),
+    );
     let input = Input {
         identity_store_id: Some(STORE.into()),
         region: Some("us-east-1".into()),

@@ -11,9 +11,9 @@ const OFFLINE: &str = "not run offline, `--aws` verifies it in the account";
 pub fn add_account_skips(report: &mut Report) {
     if report.response().is_some() {
         let skips = if report.facts.identity_center.is_some() {
-            connect_check::checks::identity_center::skipped(&report.facts, OFFLINE)
+            connect_check::identity_center::skipped(&report.facts, OFFLINE)
         } else {
-            connect_check::skipped(&report.facts, OFFLINE)
+            connect_check::iam_federation::skipped(&report.facts, OFFLINE)
         };
         report.findings.extend(skips);
     }

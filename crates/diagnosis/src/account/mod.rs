@@ -10,9 +10,10 @@ mod remembering;
 #[cfg(feature = "aws")]
 mod sdk;
 
-use connect_check::account::Account;
-use connect_check::checks::identity_center::{self, IdentityCenterAccount};
-use connect_check::checks::{self, Input, InstanceTarget};
+use connect_check::connect::{ConnectApi, InstanceTarget};
+use connect_check::iam::{IamApi, Input};
+use connect_check::identity_center::{self, IdentityCenterApi};
+use connect_check::organizations::OrganizationsApi;
 use saml_core::aws::Region;
 use saml_core::metadata::Metadata;
 use saml_core::Code;
@@ -24,18 +25,26 @@ use remembering::Remembering;
 pub use sdk::SdkAccounts;
 
 /// The IAM-federation and Amazon Connect account checks, for reports that list them.
-pub use connect_check::AccountCheck;
+pub use connect_check::iam_federation::AccountCheck;
 
-/// The AWS account, as the checks reach it: Amazon Connect is regional, so each message is
-/// checked through the account seen from its instance's Region; IAM is global.
+/// The AWS account, as the checks reach it, one service at a time: Amazon Connect is regional,
+/// so each message is checked in its instance's Region; IAM and Organizations are global.
 #[allow(async_fn_in_trait)]
 pub trait Accounts {
-    /// What the IAM-federation and Amazon Connect checks read.
-    type Federation: Account;
+    /// What the Amazon Connect checks read.
+    type Connect: ConnectApi;
+    /// What the IAM checks read.
+    type Iam: IamApi;
+    /// What the service-control-policy check reads.
+    type Organizations: OrganizationsApi;
     /// What the IAM Identity Center checks read.
-    type IdentityCenter: IdentityCenterAccount;
-    /// The account seen from `region` (Connect's Region; `None`: the configured one).
-    fn federation(&self, region: Option<&str>) -> Self::Federation;
+    type IdentityCenter: IdentityCenterApi;
+    /// Amazon Connect in `region` (the instance's Region; `None`: the configured one).
+    fn connect(&self, region: Option<&str>) -> Self::Connect;
+    /// IAM.
+    fn iam(&self) -> Self::Iam;
+    /// AWS Organizations.
+    fn organizations(&self) -> Self::Organizations;
     /// IAM Identity Center in `region` (the instance's home Region; `None`: the configured one).
     fn identity_center(&self, region: Option<&str>) -> Self::IdentityCenter;
 }
@@ -182,7 +191,9 @@ async fn check_federation(
         .map(|i| Input::from_report(&messages[*i].report, options.instance.clone()))
         .collect();
     let first_region = inputs[0].instance.as_ref().map(|t| t.region.to_string());
-    let mut regional: Vec<(Option<String>, Remembering<_>)> = Vec::new();
+    let iam = Remembering::new(accounts.iam());
+    let organizations = accounts.organizations();
+    let mut regional: Vec<(Option<String>, _)> = Vec::new();
     let mut results = Vec::new();
     for (i, input) in plan.federation.iter().zip(&inputs) {
         let region = options
@@ -194,16 +205,18 @@ async fn check_federation(
         let at = match regional.iter().position(|(r, _)| *r == region) {
             Some(at) => at,
             None => {
-                let account = Remembering::new(accounts.federation(region.as_deref()));
-                regional.push((region, account));
+                let connect = accounts.connect(region.as_deref());
+                regional.push((region, connect));
                 regional.len() - 1
             }
         };
-        let account = &regional[at].1;
-        let findings = checks::run(account, input, &messages[*i].report.as_of).await;
+        let connect = &regional[at].1;
+        let as_of = &messages[*i].report.as_of;
+        let findings =
+            connect_check::iam_federation::run(connect, &iam, &organizations, input, as_of).await;
         let anchor = input.roles.first().and_then(|pair| {
             let arn = pair.provider.as_str();
-            let provider = account.remembered(arn)?;
+            let provider = iam.remembered(arn)?;
             let metadata = saml_core::metadata::parse(&provider.metadata_document).ok()?;
             Some((arn.to_owned(), metadata))
         });

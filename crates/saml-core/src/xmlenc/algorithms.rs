@@ -469,7 +469,7 @@ where
         + cbc::cipher::BlockSizeUser<BlockSize = cbc::cipher::consts::U16>
         + KeyInit,
 {
-    if data.len() < CBC_IV + BLOCK || data.len() % BLOCK != 0 {
+    if data.len() < CBC_IV + BLOCK || !data.len().is_multiple_of(BLOCK) {
         return None;
     }
     let (iv, ciphertext) = data.split_at(CBC_IV);

@@ -1,42 +1,35 @@
-//! The account checks: given what the assertion says and an [`Account`], confirm the diagnosis
-//! in Amazon Connect and IAM. Each check's own failures (a call the checker may not make) become
-//! `check_skipped` naming the permission, never a crash and never a pass.
-//!
-//! This module holds the orchestration and what the checks read from a report; each service's
-//! checks live in their own module.
+//! What the IAM-federation checks read from a diagnosed assertion: the role pairs, the session
+//! it asks for (name, duration, tags, source identity), what the trust policy's conditions
+//! compare (`SAML:aud`, `SAML:iss`, `SAML:sub`), the certificates it was signed with, and the
+//! Connect instance it signs into.
 
-mod connect;
-mod iam;
-pub mod identity_center;
-#[cfg(test)]
-mod tests;
+use saml_core::aws::RolePair;
+use saml_core::{Facts, Report};
 
-use saml_core::aws::{InstanceId, Region, RolePair};
-use saml_core::{AsOf, Check, Facts, Finding, Report};
-
-use crate::account::{AccessError, Account};
-
-/// The Connect instance to check against.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InstanceTarget {
-    pub region: Region,
-    pub instance_id: InstanceId,
-}
+use crate::connect::InstanceTarget;
 
 /// What the checks need from a diagnosed assertion.
 #[derive(Debug, Clone, Default)]
 pub struct Input {
+    /// The Role attribute's (role, SAML provider) pairs.
     pub roles: Vec<RolePair>,
+    /// The RoleSessionName, when the assertion has exactly one.
     pub role_session_name: Option<String>,
+    /// The SessionDuration asked for, in seconds.
     pub session_duration: Option<u32>,
+    /// The Recipient: the sign-in endpoint, compared as `SAML:aud`.
     pub recipient: Option<String>,
+    /// The Issuer, compared as `SAML:iss`.
     pub issuer: Option<String>,
+    /// The NameID, compared as `SAML:sub`.
     pub name_id: Option<String>,
     /// Base64 DER of the certificates the response's signatures carry.
     pub signing_certificates: Vec<String>,
     /// PrincipalTag attributes (key, value): they need sts:TagSession and are policy context.
     pub principal_tags: Vec<(String, String)>,
+    /// The SourceIdentity attribute: it needs sts:SetSourceIdentity and is policy context.
     pub source_identity: Option<String>,
+    /// The Connect instance the sign-in lands in, if any.
     pub instance: Option<InstanceTarget>,
 }
 
@@ -97,45 +90,4 @@ impl Input {
         }
         input
     }
-}
-
-pub(crate) fn skipped(check: Check, e: &AccessError) -> Finding {
-    let mut f = Finding::skipped(check, e);
-    if let AccessError::Denied { action } = e {
-        f = f.with("missing_permission", *action);
-    }
-    f
-}
-
-/// Runs every account check.
-pub async fn run(account: &impl Account, input: &Input, as_of: &AsOf) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let instance_ok = connect::check_connect(account, input, &mut findings).await;
-    for pair in &input.roles {
-        iam::check_provider(account, input, pair, as_of, &mut findings).await;
-        if let Some(role) = iam::check_role(account, input, pair, &mut findings).await {
-            if instance_ok {
-                iam::check_federation(account, input, pair, &role, &mut findings).await;
-            }
-        }
-    }
-    if input.roles.is_empty() {
-        findings.push(Finding::skipped(
-            Check::IamChecks,
-            "the assertion names no valid Role (role ARN, provider ARN)",
-        ));
-    }
-    // Several roles in one account share its organization policies: one note, not one each.
-    let mut seen = Vec::new();
-    findings.retain(|f| {
-        if f.code != saml_core::Code::CheckSkipped {
-            return true;
-        }
-        let key = f.detail.clone();
-        let new = !seen.contains(&key);
-        seen.push(key);
-        new
-    });
-    findings.sort_by_key(|f| f.severity);
-    findings
 }

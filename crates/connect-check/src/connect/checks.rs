@@ -1,19 +1,21 @@
 //! The Amazon Connect checks: the instance the relay state names, and the user the
-//! RoleSessionName must match.
+//! RoleSessionName must match, looked up in as few calls as the answer allows.
 
 use saml_core::{Check, Code, Finding};
 
-use super::{skipped, Input};
-use crate::account::{AccessError, Account, Match};
+use super::api::{ConnectApi, InstanceTarget, Match, User};
+use crate::access::AccessError;
+use crate::paging::{search, Paged};
 
 /// The Connect instance and user. Returns whether the instance exists (and so whether the
 /// federation check has an instance to check against).
-pub(super) async fn check_connect(
-    account: &impl Account,
-    input: &Input,
+pub(crate) async fn check_connect(
+    connect: &impl ConnectApi,
+    target: Option<&InstanceTarget>,
+    role_session_name: Option<&str>,
     findings: &mut Vec<Finding>,
 ) -> bool {
-    let Some(target) = &input.instance else {
+    let Some(target) = target else {
         findings.push(Finding::skipped(
             Check::ConnectInstanceAndUser,
             "no Connect instance is known: the capture has no Connect relay state; pass --instance-arn or --instance-id with --region",
@@ -21,9 +23,9 @@ pub(super) async fn check_connect(
         return false;
     };
     let id = target.instance_id.as_str();
-    match account.describe_instance(id).await {
+    match connect.describe_instance(id).await {
         Err(e) => {
-            findings.push(skipped(Check::ConnectInstance, &e));
+            findings.push(e.skipped(Check::ConnectInstance));
             // The user check may still be allowed.
         }
         Ok(None) => {
@@ -59,37 +61,41 @@ pub(super) async fn check_connect(
         ),
         Ok(Some(_)) => {}
     }
-    let Some(name) = &input.role_session_name else {
+    let Some(name) = role_session_name else {
         findings.push(Finding::skipped(
             Check::ConnectUser,
             "the assertion has no single RoleSessionName to look up",
         ));
         return true;
     };
-    match find_user(account, id, name).await {
-        Err(e) => findings.push(skipped(Check::ConnectUser, &e)),
+    match find_user(connect, id, name).await {
+        Err(e) => findings.push(e.skipped(Check::ConnectUser)),
         Ok(UserLookup::Exact) => {}
         Ok(UserLookup::OnlyCaseInsensitive(existing)) => findings.push(
             Finding::new(
                 Code::ConnectUserCaseMismatch,
                 format!("RoleSessionName is `{name}`, but the Connect user is `{existing}`: they differ only in case, and Connect usernames are case-sensitive"),
             )
-            .with("role_session_name", name.clone())
+            .with("role_session_name", name)
             .with("connect_username", existing),
         ),
         Ok(UserLookup::None) => findings.push(
             Finding::new(Code::ConnectUserNotFound, format!("instance {id} has no user named `{name}` (the RoleSessionName)"))
-                .with("role_session_name", name.clone())
+                .with("role_session_name", name)
                 .with("instance_id", id),
         ),
     }
     true
 }
 
+/// What the user lookup found.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum UserLookup {
+pub(crate) enum UserLookup {
+    /// A user named exactly so.
     Exact,
+    /// Only a user whose name differs in case (its name).
     OnlyCaseInsensitive(String),
+    /// No user of that name in any case.
     None,
 }
 
@@ -120,37 +126,33 @@ const CONTAINS_MAX: usize = 25;
 /// a candidate whose name holds the value in another case only) and the window's answer was
 /// complete (no next page); otherwise a case-sensitive service could have hidden a user in
 /// another spelling, and step 3 decides.
-pub(super) async fn find_user(
-    account: &impl Account,
+pub(crate) async fn find_user(
+    connect: &impl ConnectApi,
     instance_id: &str,
     name: &str,
 ) -> Result<UserLookup, AccessError> {
-    let mut token = None;
-    for _ in 0..MAX_LIST_PAGES {
-        let page = account
-            .search_users(instance_id, name, Match::Exact, token)
-            .await?;
-        if let Some(found) = settle(&page.users, name) {
-            return Ok(found);
-        }
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => break,
-        }
+    let exact = search(
+        MAX_LIST_PAGES,
+        |token| connect.search_users(instance_id, name, Match::Exact, token),
+        |users| settle(&users, name),
+    )
+    .await?;
+    if let Paged::Found(found) = exact {
+        return Ok(found);
     }
     let mut ignores_case = false;
     let mut complete_for_name = false;
     for value in contains_values(name) {
-        let page = account
+        let page = connect
             .search_users(instance_id, &value, Match::Contains, None)
             .await?;
-        if let Some(found) = settle(&page.users, name) {
+        if let Some(found) = settle(&page.items, name) {
             return Ok(found);
         }
         // Evidence that matching ignores case: a candidate that holds the value only in another
         // case (one that does not hold it at all would show fuzzy matching, not case folding).
         let folded = value.to_lowercase();
-        ignores_case |= page.users.iter().any(|u| {
+        ignores_case |= page.items.iter().any(|u| {
             !u.username.contains(value.as_str()) && u.username.to_lowercase().contains(&folded)
         });
         // The window as the name spells it, answered in full: under case-insensitive
@@ -160,21 +162,20 @@ pub(super) async fn find_user(
             return Ok(UserLookup::None);
         }
     }
-    let mut token = None;
-    for _ in 0..MAX_LIST_PAGES {
-        let page = account.list_users(instance_id, token).await?;
-        if let Some(found) = settle(&page.users, name) {
-            return Ok(found);
-        }
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => return Ok(UserLookup::None),
-        }
+    let listed = search(
+        MAX_LIST_PAGES,
+        |token| connect.list_users(instance_id, token),
+        |users| settle(&users, name),
+    )
+    .await?;
+    match listed {
+        Paged::Found(found) => Ok(found),
+        Paged::Ended => Ok(UserLookup::None),
+        Paged::Capped => Err(AccessError::Failed {
+            action: "connect:ListUsers",
+            message: format!("still returning pages after {MAX_LIST_PAGES} of them"),
+        }),
     }
-    Err(AccessError::Failed {
-        action: "connect:ListUsers",
-        message: format!("still returning pages after {MAX_LIST_PAGES} of them"),
-    })
 }
 
 /// A bound on paging, against a service that never stops returning a next token: far above
@@ -182,7 +183,7 @@ pub(super) async fn find_user(
 const MAX_LIST_PAGES: usize = 2_000;
 
 /// The answer among `candidates`, if they hold it: the exact name, else one differing in case.
-fn settle(candidates: &[crate::account::User], name: &str) -> Option<UserLookup> {
+fn settle(candidates: &[User], name: &str) -> Option<UserLookup> {
     if candidates.iter().any(|u| u.username == name) {
         return Some(UserLookup::Exact);
     }
@@ -195,7 +196,7 @@ fn settle(candidates: &[crate::account::User], name: &str) -> Option<UserLookup>
 
 /// The CONTAINS values to search for `name`: its first 2–25 characters as sent, lower-cased and
 /// upper-cased, each once; none for a name shorter than the API's minimum.
-pub(super) fn contains_values(name: &str) -> Vec<String> {
+pub(crate) fn contains_values(name: &str) -> Vec<String> {
     if name.chars().count() < CONTAINS_MIN {
         return Vec::new();
     }

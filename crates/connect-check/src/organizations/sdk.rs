@@ -1,7 +1,6 @@
-//! The organization's service control policies (SCPs) above an account, read through AWS
-//! Organizations, so `connect:GetFederationToken` is evaluated as AWS evaluates it: the role's
-//! identity policies, its permissions boundary and every SCP level between the root and the
-//! account.
+//! [`OrganizationsApi`] on a real AWS Organizations, through aws-sdk-organizations: the
+//! service control policies (SCPs) of every level between the root and an account, so that
+//! `connect:GetFederationToken` is evaluated as AWS evaluates it.
 //!
 //! Facts from the AWS Organizations API reference and user guide:
 //! - `DescribeOrganization` "can be called from any account in the organization"; outside an
@@ -19,30 +18,58 @@
 
 use aws_sdk_organizations::types::{ParentType, PolicyType};
 
-use crate::account::{AccessError, AccessResult, OrganizationLevel, PolicyDocument};
-use crate::sdk::{classify, required, Failure};
+use super::api::{OrganizationLevel, OrganizationsApi};
+use crate::access::{AccessError, AccessResult};
+use crate::aws::{SdkResultExt, Session};
+use crate::iam::PolicyDocument;
+use crate::paging::{all_pages, Page, MAX_PAGES};
 
 /// Root, up to five OUs, and the account itself: anything deeper is not an AWS hierarchy.
 const MAX_LEVELS: usize = 7;
 
+/// AWS Organizations (a global service: the session's region serves).
+pub struct SdkOrganizations {
+    client: aws_sdk_organizations::Client,
+}
+
+impl SdkOrganizations {
+    /// Organizations in the session's region.
+    pub fn new(session: &Session) -> Self {
+        Self::from_client(aws_sdk_organizations::Client::new(session.config()))
+    }
+
+    /// Organizations on a client already built (tests build one on recorded responses).
+    pub fn from_client(client: aws_sdk_organizations::Client) -> Self {
+        Self { client }
+    }
+}
+
+impl OrganizationsApi for SdkOrganizations {
+    async fn service_control_policies(
+        &self,
+        account_id: &str,
+    ) -> AccessResult<Vec<OrganizationLevel>> {
+        service_control_policies(&self.client, account_id).await
+    }
+}
+
 /// The SCPs of every level from the root down to `account_id` (root first); empty when the
 /// account is in no organization or is its management account.
-pub async fn service_control_policies(
+async fn service_control_policies(
     client: &aws_sdk_organizations::Client,
     account_id: &str,
 ) -> AccessResult<Vec<OrganizationLevel>> {
     const DESCRIBE_ORGANIZATION: &str = "organizations:DescribeOrganization";
-    let organization = match client.describe_organization().send().await {
-        Ok(out) => out,
-        Err(e) => {
-            return match classify(DESCRIBE_ORGANIZATION, e, |e| {
-                e.is_aws_organizations_not_in_use_exception()
-            }) {
-                // Not in an organization: no SCP can restrict the role.
-                Failure::NotFound => Ok(Vec::new()),
-                Failure::Access(e) => Err(e),
-            };
-        }
+    let organization = client
+        .describe_organization()
+        .send()
+        .await
+        .optional(DESCRIBE_ORGANIZATION, |e| {
+            e.is_aws_organizations_not_in_use_exception()
+        })?;
+    // Not in an organization: no SCP can restrict the role.
+    let Some(organization) = organization else {
+        return Ok(Vec::new());
     };
     #[allow(deprecated)] // AWS names the field master_account_id in the API model.
     let management = organization
@@ -84,8 +111,12 @@ async fn parent_of(
     child: &str,
 ) -> AccessResult<(String, ParentType)> {
     const ACTION: &str = "organizations:ListParents";
-    let out = client.list_parents().child_id(child).send().await;
-    let out = required(ACTION, out.map_err(|e| classify(ACTION, e, |_| false)))?;
+    let out = client
+        .list_parents()
+        .child_id(child)
+        .send()
+        .await
+        .required(ACTION)?;
     let parent = out.parents().first().ok_or_else(|| AccessError::Failed {
         action: ACTION,
         message: format!("{child} has no parent"),
@@ -106,31 +137,31 @@ async fn policies_of(
 ) -> AccessResult<Vec<PolicyDocument>> {
     const LIST: &str = "organizations:ListPoliciesForTarget";
     const DESCRIBE: &str = "organizations:DescribePolicy";
-    let mut summaries = Vec::new();
-    let mut next_token = None;
-    loop {
+    let summaries = all_pages(LIST, MAX_PAGES, |next_token| async move {
         let out = client
             .list_policies_for_target()
             .target_id(target)
             .filter(PolicyType::ServiceControlPolicy)
-            .set_next_token(next_token.take())
+            .set_next_token(next_token)
             .send()
-            .await;
-        let out = required(LIST, out.map_err(|e| classify(LIST, e, |_| false)))?;
-        summaries.extend(
+            .await
+            .required(LIST)?;
+        Ok(Page::new(
             out.policies().iter().filter_map(|p| {
                 Some((p.id()?.to_owned(), p.name().unwrap_or_default().to_owned()))
             }),
-        );
-        match out.next_token() {
-            Some(t) if !t.is_empty() => next_token = Some(t.to_owned()),
-            _ => break,
-        }
-    }
+            out.next_token(),
+        ))
+    })
+    .await?;
     let mut documents = Vec::with_capacity(summaries.len());
     for (id, name) in summaries {
-        let out = client.describe_policy().policy_id(&id).send().await;
-        let out = required(DESCRIBE, out.map_err(|e| classify(DESCRIBE, e, |_| false)))?;
+        let out = client
+            .describe_policy()
+            .policy_id(&id)
+            .send()
+            .await
+            .required(DESCRIBE)?;
         let content =
             out.policy()
                 .and_then(|p| p.content())

@@ -17,8 +17,9 @@
 mod browser;
 mod support;
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use browser::{FakeIdp, COOKIE, HOST_RULES, PASSWORD, TOKEN};
 use serde_json::Value;
@@ -47,23 +48,18 @@ impl Run {
 
     /// Every finding's code, skipped checks left out.
     fn codes(report: &Value) -> Vec<String> {
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["code"].as_str().unwrap().to_owned())
-            .filter(|c| c != "check_skipped")
-            .collect()
+        let mut codes = support::codes(report);
+        codes.retain(|c| c != "check_skipped");
+        codes
     }
 
-    /// The checks the report says were not run.
+    /// The checks the report says were not run, by name.
     fn skipped(report: &Value) -> Vec<String> {
-        report["findings"]
-            .as_array()
-            .unwrap()
+        let findings = report["findings"].as_array().unwrap();
+        findings
             .iter()
             .filter(|f| f["code"] == "check_skipped")
-            .map(|f| f["check"].as_str().unwrap_or("?").to_owned())
+            .map(|f| f["evidence"]["check"].as_str().unwrap().to_owned())
             .collect()
     }
 }
@@ -79,6 +75,18 @@ impl Drop for Run {
 /// checks what every case must hold: nothing planted in any output, the markers of `redacted`
 /// in the HAR, nothing left behind.
 fn capture(case: &str, path: &str, extra: &[&str], redacted: &[&str]) -> Option<Run> {
+    capture_until(case, path, extra, redacted, None)
+}
+
+/// [`capture`], with Ctrl-C (SIGINT) sent to saml-doctor once a line on its standard error
+/// holds `interrupt_at`.
+fn capture_until(
+    case: &str,
+    path: &str,
+    extra: &[&str],
+    redacted: &[&str],
+    interrupt_at: Option<&str>,
+) -> Option<Run> {
     let browser = browser::browser()?;
     let idp = FakeIdp::start()?;
     let dir = std::env::temp_dir().join(format!(
@@ -111,17 +119,31 @@ fn capture(case: &str, path: &str, extra: &[&str], redacted: &[&str]) -> Option<
             .iter()
             .map(|a| a.replace("{dir}", &dir.to_string_lossy())),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
         .args(&args)
         .current_dir(root())
         .env("TMPDIR", &tmp)
         .env("NO_COLOR", "1")
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("the binary runs");
-    let (stdout, stderr) = (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    );
+    let mut out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        out.read_to_string(&mut text).map(|_| text)
+    });
+    let mut stderr = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if interrupt_at.is_some_and(|at| line.contains(at)) {
+            browser::signal(child.id(), "INT");
+        }
+        stderr += &line;
+        stderr.push('\n');
+    }
+    let status = child.wait().unwrap();
+    let stdout = reader.join().unwrap().unwrap();
     // Nothing left: no profile (nor anything else) in its TMPDIR, no process naming it.
     let left: Vec<_> = std::fs::read_dir(&tmp)
         .unwrap()
@@ -171,7 +193,7 @@ fn capture(case: &str, path: &str, extra: &[&str], redacted: &[&str]) -> Option<
         "{case}: {stderr}"
     );
     Some(Run {
-        code: out.status.code().unwrap(),
+        code: status.code().unwrap(),
         stdout,
         stderr,
         har,
@@ -233,9 +255,16 @@ fn a_healthy_sign_in_is_diagnosed_live_and_at_the_end_with_the_idp_metadata() {
     assert_eq!(Run::codes(&report), Vec::<String>::new());
     // With the metadata the signature is verified: only the account checks are left.
     let skipped = Run::skipped(&report);
-    assert!(
-        !skipped.is_empty() && !skipped.iter().any(|c| c.contains("trust")),
-        "{skipped:?}"
+    assert_eq!(
+        skipped,
+        [
+            "Connect instance",
+            "Connect user",
+            "IAM SAML provider",
+            "IAM role",
+            "role trust policy",
+            "GetFederationToken permission"
+        ]
     );
     assert_eq!(
         live(&run.stderr),
@@ -431,6 +460,23 @@ fn an_identity_center_acs_url_ends_the_recording_like_iam_federation() {
     assert!(run
         .stderr
         .contains("recording ended: the SAMLResponse was posted to AWS"));
+    assert_har_diagnoses_the_same(&run);
+}
+
+#[test]
+fn ctrl_c_ends_the_recording_in_order_and_still_reports() {
+    let Some(run) = capture_until(
+        "ctrl-c",
+        &format!("/start?case=wait&access_token={TOKEN}"),
+        &[],
+        &["cookie", "token", "password"],
+        Some("page  200  http://127.0.0.1/login?case=…"),
+    ) else {
+        return;
+    };
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("saml-doctor: recording ended: interrupted; the browser is closed and its profile deleted."), "{}", run.stderr);
+    assert_eq!(Run::codes(&run.report()), ["saml_response_not_found"]);
     assert_har_diagnoses_the_same(&run);
 }
 

@@ -62,7 +62,7 @@ fn role(name: &str, document: String) -> RoleEntry {
         role_id: format!("AROA{}", name.to_ascii_uppercase()),
         path: "/".into(),
         // As IAM answers it: URL-encoded.
-        assume_role_policy_document: Some(saml_core::rules::encode_path(&document)),
+        assume_role_policy_document: Some(saml_core::aws::endpoints::encode_path(&document)),
         max_session_duration: Some(3600),
     }
 }

@@ -7,8 +7,8 @@
 //! matters for such a wildcard condition: literal endpoints of the policy are evaluated as they
 //! are written.
 
+use saml_core::aws::endpoints::is_aws_signin_endpoint;
 use saml_core::aws::{Partition, Region};
-use saml_core::rules::is_aws_signin_endpoint;
 
 /// Commercial regions (`aws` partition) with a regional sign-in endpoint.
 const AWS_REGIONS: &[&str] = &[

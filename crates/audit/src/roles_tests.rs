@@ -59,7 +59,7 @@ fn codes(o: &RoleOutcome) -> Vec<&str> {
 
 /// Percent-encodes like IAM's answer (RFC 3986 unreserved characters kept).
 fn url_encode(s: &str) -> String {
-    saml_core::rules::encode_path(s)
+    saml_core::aws::endpoints::encode_path(s)
 }
 
 #[test]

@@ -93,7 +93,7 @@ impl Request {
 
     /// The host of its URL, lower-cased.
     pub fn host(&self) -> Option<String> {
-        har::steps::host_of(&self.url)
+        har::url::host_of(&self.url)
     }
 
     /// Milliseconds from start to end, when it ended.

@@ -5,7 +5,7 @@
 
 use har::find::{find_in_entry, find_in_html, Found, LocationKind};
 use saml_core::decode::MessageField;
-use saml_core::rules::identity_center::is_aws_saml_endpoint;
+use saml_core::identity_center::is_aws_saml_endpoint;
 use saml_core::Timestamp;
 
 use crate::record::Request;

@@ -37,7 +37,7 @@ const JANE_ID: &str = "94482488-3041-7026-18f0-6589cc5a7a10";
 const JANE_MAIL: &str = "jane@contoso.com";
 
 fn is_store_id(s: Option<&str>) -> bool {
-    s.is_some_and(saml_core::rules::identity_center::is_identity_store_id)
+    s.is_some_and(saml_core::identity_center::is_identity_store_id)
 }
 
 fn denied(meta_code: &str, action: &str) -> ErrorMetadata {

@@ -143,11 +143,8 @@ fn diagnose_message(
         LocationKind::RedirectQuery => None,
     };
     if let (Some(posted_to), Some(response)) = (posted_to, report.response()) {
-        let posted = saml_core::rules::identity_center::check_posted_to(
-            response,
-            posted_to,
-            &report.findings,
-        );
+        let posted =
+            saml_core::identity_center::check_posted_to(response, posted_to, &report.findings);
         report.findings.extend(posted);
         report.findings.sort_by_key(|f| f.severity);
     }

@@ -18,18 +18,25 @@ pub const MAX_HTML_BODY: usize = 8 * 1024 * 1024;
 pub struct Entry {
     /// Position in `log.entries`, from 0.
     pub index: usize,
+    /// `startedDateTime`, as written.
     pub started: Option<String>,
+    /// The request method.
     pub method: String,
+    /// The request URL (up to its cap).
     pub url: String,
+    /// The response status.
     pub status: Option<u16>,
     /// The request had a `postData` object.
     pub has_post_data: bool,
+    /// `postData.text`, when under its cap.
     pub post_text: Option<Vec<u8>>,
     /// `postData.params` named SAMLResponse, SAMLRequest or RelayState, as recorded.
     pub post_params: Vec<(String, Vec<u8>)>,
     /// `postData.params` entries of any name.
     pub post_param_count: usize,
+    /// The response's `content.mimeType`.
     pub content_mime: Option<String>,
+    /// The response's `content.encoding` (`base64` for a base64 body).
     pub content_encoding: Option<String>,
     /// The response body, when it may hold an HTML form (HTML or unknown type, under the cap).
     pub content_text: Option<Vec<u8>>,
@@ -44,17 +51,22 @@ pub struct Entry {
 /// Where reading stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cut {
+    /// The byte offset where reading stopped.
     pub offset: u64,
+    /// Why reading stopped.
     pub reason: String,
 }
 
 /// Why a file is not a HAR at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NotHar {
+    /// Nothing in the file.
     #[error("the file is empty")]
     Empty,
+    /// Not JSON (the parser's reason).
     #[error("it is not JSON: {0}")]
     NotJson(String),
+    /// JSON, but not HAR (what is missing).
     #[error("it is JSON, but not a HAR: {0}")]
     NotHar(String),
 }
@@ -62,8 +74,10 @@ pub enum NotHar {
 /// Failure to read the input at all.
 #[derive(Debug, thiserror::Error)]
 pub enum WalkError {
+    /// The file is not a HAR.
     #[error(transparent)]
     NotHar(#[from] NotHar),
+    /// Reading failed.
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -22,6 +22,7 @@ pub enum LocationKind {
 }
 
 impl LocationKind {
+    /// How it was carried, for people: `form POST body`.
     pub fn describe(self) -> &'static str {
         match self {
             LocationKind::FormPost => "form POST body",
@@ -34,7 +35,9 @@ impl LocationKind {
 /// A raw message value found in an entry, not yet decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
+    /// Which field it is.
     pub field: MessageField,
+    /// How it was carried.
     pub kind: LocationKind,
     /// As recorded (possibly URL-encoded); the decoder undoes whatever encoding is there.
     pub value: Vec<u8>,

@@ -17,14 +17,23 @@ const BUFFER: usize = 256 * 1024;
 /// Why reading stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum JsonError {
+    /// The input ends inside a value.
     #[error("the file ends in the middle of the JSON")]
     Eof,
+    /// Not valid JSON.
     #[error("not valid JSON at byte {offset}: {message}")]
-    Syntax { offset: u64, message: String },
+    Syntax {
+        /// Where, from the start of the input.
+        offset: u64,
+        /// What was wrong.
+        message: String,
+    },
+    /// Reading failed.
     #[error("cannot read: {0}")]
     Io(#[from] io::Error),
 }
 
+/// A result of reading JSON.
 pub type Result<T> = std::result::Result<T, JsonError>;
 
 /// What a captured string turned out to be.
@@ -50,9 +59,13 @@ enum StringBlock {
 /// Kinds of value, from their first byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueKind {
+    /// An object (`{`).
     Object,
+    /// An array (`[`).
     Array,
+    /// A string (`"`).
     String,
+    /// A number, `true`, `false` or `null`.
     Other,
 }
 
@@ -75,6 +88,8 @@ impl<R: Read> Source for R {
     }
 }
 
+/// A streaming JSON reader over a buffer of its own: the caller walks the structure (keys,
+/// elements) and captures or skips each value.
 pub struct Reader<R> {
     inner: R,
     buf: Box<[u8]>,
@@ -100,6 +115,7 @@ static STRUCTURAL: [bool; 256] = {
 };
 
 impl<R: Source> Reader<R> {
+    /// A reader of `inner`.
     pub fn new(inner: R) -> Self {
         Self {
             inner,
@@ -196,6 +212,7 @@ impl<R: Source> Reader<R> {
         Ok(b)
     }
 
+    /// Reads the next byte, which must be `want`.
     pub fn expect(&mut self, want: u8) -> Result<()> {
         let got = self.next_required()?;
         if got == want {
@@ -209,6 +226,7 @@ impl<R: Source> Reader<R> {
         }
     }
 
+    /// The kind of the next value, without reading it.
     pub fn kind(&mut self) -> Result<ValueKind> {
         Ok(match self.peek_required()? {
             b'{' => ValueKind::Object,

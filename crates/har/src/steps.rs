@@ -8,12 +8,13 @@
 //! Scripts, styles, images and fonts are not steps, nor are the Connect and console apps' own
 //! API calls.
 
-use saml_core::rules::is_aws_signin_endpoint;
+use saml_core::aws::endpoints::is_aws_signin_endpoint;
 use saml_core::Timestamp;
 use serde::Serialize;
 
 use crate::entry::Entry;
 use crate::find::{Found, LocationKind};
+use crate::url::{host_of, split_url};
 
 /// The most steps kept.
 pub const MAX_STEPS: usize = 60;
@@ -48,6 +49,7 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// The kind, for people: `AWS sign-in`.
     pub fn describe(self) -> &'static str {
         match self {
             Self::IdentityProvider => "identity provider",
@@ -65,7 +67,9 @@ impl StepKind {
 pub struct Step {
     /// Position in `log.entries`, from 0.
     pub entry: usize,
+    /// When the browser started the request.
     pub started: Option<Timestamp>,
+    /// The request method (cut to 12 characters).
     pub method: String,
     /// Lower-case host, without user info or port.
     pub host: String,
@@ -73,7 +77,9 @@ pub struct Step {
     pub path: String,
     /// The query parameters' names (never their values).
     pub query_names: Vec<String>,
+    /// The response status.
     pub status: Option<u16>,
+    /// What the host is.
     pub kind: StepKind,
     /// A SAML message was found in this entry.
     pub carries_saml: bool,
@@ -230,17 +236,6 @@ fn make_step(
     }
 }
 
-/// `(path, query)` of a URL; the fragment is dropped.
-fn split_url(url: &str) -> (&str, &str) {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.split('#').next().unwrap_or(rest);
-    let after_host = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
-    match after_host.split_once('?') {
-        Some((path, query)) => (path, query),
-        None => (after_host, ""),
-    }
-}
-
 /// The path as it may be shown: JWTs and AWS keys replaced (the rules of `redact`), segments
 /// long enough to be a token cut to a marker, the whole capped.
 pub fn safe_path(path: &str) -> String {
@@ -332,20 +327,6 @@ pub fn is_page_visit(entry: &Entry) -> bool {
     }
 }
 
-/// A URL's host, lower-case, without user info or port (an IPv6 literal keeps its brackets);
-/// `None` when it has none.
-pub fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?;
-    let host = if host.starts_with('[') {
-        host.split_inclusive(']').next()?
-    } else {
-        host.split(':').next()?
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
-
 /// Hosts that are part of a sign-in whatever the capture: AWS's and the common identity
 /// providers'.
 fn classify(host: &str, url: &str) -> Option<StepKind> {
@@ -365,7 +346,7 @@ fn classify(host: &str, url: &str) -> Option<StepKind> {
     }
     // IAM Identity Center's sign-in and ACS (`<region>.signin.aws`, `<region>.sso.signin.aws`).
     if under("signin.aws")
-        || saml_core::rules::identity_center::is_identity_center_acs(
+        || saml_core::identity_center::is_identity_center_acs(
             url.split(['?', '#']).next().unwrap_or(url),
         )
     {

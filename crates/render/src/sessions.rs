@@ -1,7 +1,7 @@
 //! The report of `saml-doctor sessions`: when each IAM Identity Center session of a sign-in ends,
 //! and the answers to "why was I signed out at T" and "until when can a removed user act".
 
-use saml_core::identity_center_sessions::{Answer, SessionKind, Timeline};
+use saml_core::identity_center::sessions::{Answer, SessionKind, Timeline};
 use serde::Serialize;
 
 use crate::text::wrap;
@@ -48,10 +48,10 @@ impl SessionsReport {
         }
         for a in &o.answers {
             let question = match a.question {
-                saml_core::identity_center_sessions::Question::SignedOut => {
+                saml_core::identity_center::sessions::Question::SignedOut => {
                     format!("Why was I signed out at {}?", a.at)
                 }
-                saml_core::identity_center_sessions::Question::RemovedUser => {
+                saml_core::identity_center::sessions::Question::RemovedUser => {
                     format!("Until when can a user removed at {} still act?", a.at)
                 }
             };

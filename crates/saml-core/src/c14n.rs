@@ -13,11 +13,16 @@ use crate::xml::{Attribute, Element, Node, NS_XML};
 /// A canonicalization method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Method {
+    /// Exclusive XML Canonicalization 1.0.
     Exclusive {
+        /// `#WithComments`: comments are kept.
         with_comments: bool,
+        /// The InclusiveNamespaces PrefixList: prefixes treated as in inclusive canonicalization.
         inclusive_prefixes: Vec<String>,
     },
+    /// Canonical XML 1.0.
     Inclusive {
+        /// `#WithComments`: comments are kept.
         with_comments: bool,
     },
 }
@@ -65,6 +70,7 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
+    /// Indexes the tree under `root`.
     pub fn new(root: &'a Element) -> Self {
         let mut parents = HashMap::new();
         let mut stack = vec![root];
@@ -77,6 +83,7 @@ impl<'a> Index<'a> {
         Self { parents }
     }
 
+    /// The parent of `e`, `None` for the root (or an element not in the tree).
     pub fn parent(&self, e: &Element) -> Option<&'a Element> {
         self.parents.get(&(e as *const Element)).copied()
     }
@@ -133,6 +140,7 @@ pub fn scope_of(root: &Element, target: &Element) -> Option<Scope> {
 
 /// What to canonicalize: a subtree, with what a Reference's transforms take out of it.
 pub struct Subtree<'a> {
+    /// The element whose subtree is canonicalized.
     pub apex: &'a Element,
     /// An element left out with its descendants (the enveloped signature).
     pub exclude: Option<&'a Element>,

@@ -15,9 +15,13 @@ use crate::time::Timestamp;
 /// A digest algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Hash {
+    /// SHA-1 (refused by AWS for new identity providers; reported by `signature_sha1`).
     Sha1,
+    /// SHA-256.
     Sha256,
+    /// SHA-384.
     Sha384,
+    /// SHA-512.
     Sha512,
 }
 
@@ -33,6 +37,7 @@ impl Hash {
         }
     }
 
+    /// The digest of `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         match self {
             Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
@@ -55,7 +60,9 @@ pub enum KeyKind {
 /// A SignatureMethod this verifier implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SignatureAlgorithm {
+    /// The key type that verifies it.
     pub key: KeyKind,
+    /// The digest it signs.
     pub hash: Hash,
 }
 
@@ -89,12 +96,16 @@ impl SignatureAlgorithm {
 /// Why a certificate could not be read or a signature checked with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CertError {
+    /// The text is not base64.
     #[error("the certificate is not base64: {0}")]
     NotBase64(String),
+    /// The bytes are not a DER X.509 certificate.
     #[error("the certificate is not a DER X.509 certificate: {0}")]
     NotX509(String),
+    /// The key cannot verify this signature method (an RSA key and an ECDSA method, say).
     #[error("the certificate's key ({0}) cannot verify this signature method")]
     WrongKeyType(String),
+    /// The key is too weak to trust (RSA under 2048 bits).
     #[error("the certificate's key is {0}: too weak to verify with; AWS IAM Identity Center issues 2048-bit RSA keys (1024 at the very least), and 2048 bits or more is what identity providers should use")]
     WeakKey(String),
 }
@@ -102,13 +113,17 @@ pub enum CertError {
 /// A parsed certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Certificate {
+    /// The subject's distinguished name.
     pub subject: String,
+    /// The issuer's distinguished name.
     pub issuer: String,
     /// Hex, as OpenSSL prints it.
     pub serial: String,
     /// SHA-256 of the DER, colon-separated upper-case hex.
     pub sha256_fingerprint: String,
+    /// Valid from.
     pub not_before: Timestamp,
+    /// Valid until (notAfter).
     pub not_after: Timestamp,
     /// `RSA 2048`, `ECDSA P-256`, or the key algorithm's OID when it is neither.
     pub key: String,
@@ -210,6 +225,7 @@ impl Certificate {
         Self::from_der(&der)
     }
 
+    /// Parses a DER certificate.
     pub fn from_der(der: &[u8]) -> Result<Self, CertError> {
         let cert =
             x509_cert::Certificate::from_der(der).map_err(|e| CertError::NotX509(e.to_string()))?;

@@ -19,6 +19,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity as the JSON report writes it (`error`, `warning`, `info`).
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -38,11 +39,17 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Area {
+    /// Reading the capture (HAR) itself.
     Capture,
+    /// Decoding the message (base64, DEFLATE, XML).
     Decoding,
+    /// The Response and its Assertion: status, endpoints, signatures, validity.
     ResponseAndAssertion,
+    /// The attributes AWS reads (Role, RoleSessionName, ...).
     AwsAttributes,
+    /// Amazon Connect's relay state.
     ConnectRelayState,
+    /// Checks against the AWS account (`--aws`).
     AwsAccount,
     /// IAM Identity Center as the service provider (offline and online).
     IdentityCenter,
@@ -54,8 +61,11 @@ pub enum Area {
 /// What the catalogue knows about a code.
 #[derive(Debug, Clone, Copy)]
 pub struct CodeInfo {
+    /// The code.
     pub code: Code,
+    /// How bad it is.
     pub severity: Severity,
+    /// The contract's section.
     pub area: Area,
     /// One line: what is wrong.
     pub title: &'static str,
@@ -71,12 +81,18 @@ macro_rules! codes {
     ($($variant:ident => $name:literal,)*) => {
         /// A finding code. Serialized as the contract's snake_case string.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code { $($variant,)* }
+        pub enum Code {
+            $(
+                #[doc = concat!("`", $name, "`: its meaning is in the catalogue, [`Code::info`].")]
+                $variant,
+            )*
+        }
 
         impl Code {
             /// Every code, in contract order.
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
+            /// The code as the contract writes it (`role_session_name_invalid`).
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $name,)* }
             }

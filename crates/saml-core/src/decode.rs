@@ -25,8 +25,10 @@ pub const MAX_INFLATED_BYTES: usize = 8 * 1024 * 1024;
 /// Which form field the message came from, when the input said so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum MessageField {
+    /// `SAMLResponse`: the identity provider's answer.
     #[serde(rename = "SAMLResponse")]
     SamlResponse,
+    /// `SAMLRequest`: the service provider's request.
     #[serde(rename = "SAMLRequest")]
     SamlRequest,
 }
@@ -36,7 +38,9 @@ pub enum MessageField {
 pub struct Transport {
     /// Percent-decoding rounds applied (0, 1 or 2).
     pub url_decoding_rounds: u8,
+    /// The message was base64 (the POST binding always is).
     pub base64: bool,
+    /// The base64 used the URL-safe alphabet (`-_` for `+/`).
     pub url_safe_alphabet: bool,
     /// Raw DEFLATE (the HTTP-Redirect binding).
     pub deflated: bool,
@@ -45,10 +49,13 @@ pub struct Transport {
 /// A decoded SAML message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decoded {
+    /// The message's XML.
     pub xml: String,
     /// Base64 characters, padding included and white space not: what AWS's size limit applies to.
     pub encoded_chars: Option<usize>,
+    /// How it was wrapped.
     pub transport: Transport,
+    /// The form field it came in, when the input named one.
     pub field: Option<MessageField>,
     /// The RelayState that came with it, when the input was a form body or URL.
     pub relay_state: Option<String>,
@@ -57,24 +64,57 @@ pub struct Decoded {
 /// Why the input could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    /// Nothing to decode.
     #[error("the input is empty")]
     Empty,
+    /// The input is over the size this decoder reads.
     #[error("the input is {bytes} bytes, over the {limit}-byte limit this tool decodes (AWS itself refuses responses over {AWS_MAX_ENCODED_CHARS} base64 characters)")]
-    TooLarge { bytes: usize, limit: usize },
+    TooLarge {
+        /// The input's size.
+        bytes: usize,
+        /// The largest input decoded ([`MAX_INPUT_BYTES`]).
+        limit: usize,
+    },
+    /// UTF-16 text, which this decoder does not read.
     #[error("the input is UTF-16 text (it starts with a byte-order mark); save it as UTF-8 or plain ASCII")]
     Utf16,
+    /// A character that is not base64.
     #[error(
         "not base64: {found} at offset {offset} (after URL-decoding) is not a base64 character"
     )]
-    NotBase64 { offset: usize, found: String },
+    NotBase64 {
+        /// Where, after URL-decoding.
+        offset: usize,
+        /// The character, as shown to the user.
+        found: String,
+    },
+    /// Base64 padding with data after it.
     #[error("not base64: padding `=` at offset {offset} is followed by more data")]
-    MisplacedPadding { offset: usize },
+    MisplacedPadding {
+        /// Where the padding is.
+        offset: usize,
+    },
+    /// A base64 length no whole number of bytes has (a value cut short).
     #[error("not base64: {chars} characters cannot be a whole number of bytes (a character is missing or extra; was the value cut?)")]
-    BadLength { chars: usize },
+    BadLength {
+        /// The number of base64 characters.
+        chars: usize,
+    },
+    /// Base64 that decodes to neither XML nor DEFLATE-compressed XML.
     #[error("decodes from base64 to {bytes} bytes that are neither XML nor DEFLATE-compressed XML (they start with {start})")]
-    NotXml { bytes: usize, start: String },
+    NotXml {
+        /// The decoded size.
+        bytes: usize,
+        /// How the decoded bytes start, as shown to the user.
+        start: String,
+    },
+    /// XML that is not UTF-8.
     #[error("the decoded XML is not UTF-8: invalid byte at offset {offset}")]
-    NotUtf8 { offset: usize },
+    NotUtf8 {
+        /// The first invalid byte.
+        offset: usize,
+    },
+    /// The DEFLATE data inflates past the limit.
     #[error("the DEFLATE data inflates past {MAX_INFLATED_BYTES} bytes; refusing to go on (a compression bomb?)")]
     InflateTooLarge,
 }

@@ -16,6 +16,7 @@ use crate::code::{Code, Severity};
 pub struct Evidence(Vec<(Cow<'static, str>, String)>);
 
 impl Evidence {
+    /// The value named `name`, if the finding recorded one.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
@@ -23,10 +24,12 @@ impl Evidence {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The named values, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_ref(), v.as_str()))
     }
 
+    /// True when the finding recorded no value.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -45,8 +48,11 @@ impl Serialize for Evidence {
 /// One problem (or fact worth knowing) found in a sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// The stable code: what scripts match on.
     pub code: Code,
+    /// How bad it is (the catalogue's severity for the code).
     pub severity: Severity,
+    /// The catalogue's one-line title for the code.
     pub title: String,
     /// The offending value and where it came from.
     pub detail: String,

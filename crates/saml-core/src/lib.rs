@@ -16,6 +16,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod aws;
 pub mod c14n;
@@ -27,8 +28,9 @@ pub mod code;
 pub mod decode;
 #[cfg(feature = "signatures")]
 pub mod dsig;
+pub mod facts;
 pub mod finding;
-pub mod identity_center_sessions;
+pub mod identity_center;
 #[cfg(feature = "encryption")]
 pub mod keys;
 pub mod metadata;
@@ -42,10 +44,16 @@ pub mod xmlenc;
 
 pub use check::Check;
 pub use code::{Area, Code, CodeInfo, Severity};
+pub use facts::{Facts, IdpKind};
 pub use finding::{Evidence, Finding};
 pub use report::{
     diagnose, diagnose_decoded, diagnose_decoded_in, diagnose_in, diagnose_xml, diagnose_xml_in,
-    Context, Facts, IdpKind, Report,
+    Context, Report,
 };
 pub use rules::RelayStateInput;
 pub use time::{AsOf, AsOfSource, Timestamp};
+
+/// The README's example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

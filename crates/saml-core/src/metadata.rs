@@ -7,23 +7,29 @@ use serde::Serialize;
 use crate::time::Timestamp;
 use crate::xml::{self, Element, XmlError};
 
+/// The namespace of SAML 2.0 metadata.
 pub const NS_METADATA: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
 const NS_DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
 
 /// An identity provider as its metadata describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Metadata {
+    /// The identity provider's entityID: the Issuer its responses must carry.
     pub entity_id: String,
+    /// The metadata's validUntil, when it has one.
     pub valid_until: Option<Timestamp>,
     /// Base64 DER of each signing certificate (KeyDescriptor use="signing" or without use), in
     /// document order, white space removed.
     pub signing_certificates: Vec<String>,
 }
 
+/// Why metadata could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MetadataError {
+    /// It is not well-formed XML.
     #[error("the metadata is not XML: {0}")]
     Xml(#[from] XmlError),
+    /// It is XML, but not an identity provider's SAML 2.0 metadata.
     #[error("the metadata is not SAML 2.0 metadata: {0}")]
     NotMetadata(String),
 }

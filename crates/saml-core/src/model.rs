@@ -10,16 +10,23 @@ use serde::Serialize;
 use crate::time::Timestamp;
 use crate::xml::{self, Element, XmlError};
 
+/// The SAML 2.0 protocol namespace (`samlp:`).
 pub const NS_PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
+/// The SAML 2.0 assertion namespace (`saml:`).
 pub const NS_ASSERTION: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+/// The XML-DSig namespace (`ds:`).
 pub const NS_DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
+/// The StatusCode of a successful Response.
 pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+/// The bearer SubjectConfirmation method, the one AWS reads.
 pub const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
 /// A value from the XML that broke the schema, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SchemaProblem {
+    /// Where (`/Response/Assertion/Conditions/@NotOnOrAfter`).
     pub path: String,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -27,41 +34,57 @@ pub struct SchemaProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Message {
+    /// A `samlp:Response`, read whole.
     Response(Box<Response>),
     /// Another message: an AuthnRequest, a LogoutRequest, or XML that is not SAML at all.
     Other {
+        /// The root element's local name.
         element: String,
+        /// The root element's namespace.
         namespace: Option<String>,
     },
 }
 
+/// A `samlp:Response`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Response {
+    /// The ID attribute.
     pub id: Option<String>,
+    /// The IssueInstant attribute.
     pub issue_instant: Option<Timestamp>,
+    /// The Destination attribute: where the IdP meant it to be posted.
     pub destination: Option<String>,
+    /// The InResponseTo attribute (absent for an IdP-initiated sign-in).
     pub in_response_to: Option<String>,
+    /// The Response's Issuer.
     pub issuer: Option<String>,
+    /// The Status.
     pub status: Status,
+    /// The Response's own signature, when it carries one.
     pub signature: Option<Signature>,
+    /// The plaintext Assertion children, in order.
     pub assertions: Vec<Assertion>,
     /// How many EncryptedAssertion elements there are.
     pub encrypted_assertions: usize,
+    /// Values that broke the schema.
     pub schema_problems: Vec<SchemaProblem>,
 }
 
+/// A Response's Status.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Status {
     /// The top-level StatusCode Value.
     pub code: Option<String>,
     /// Nested StatusCode Values, outermost first.
     pub nested_codes: Vec<String>,
+    /// The StatusMessage text.
     pub message: Option<String>,
     /// StatusDetail text, when present (ADFS and Shibboleth put reasons there).
     pub detail: Option<String>,
 }
 
 impl Status {
+    /// True when the top-level StatusCode is Success.
     pub fn is_success(&self) -> bool {
         self.code.as_deref() == Some(STATUS_SUCCESS)
     }
@@ -72,17 +95,24 @@ impl Status {
 pub struct Signature {
     /// The SignatureValue text, white space removed.
     pub signature_value: String,
+    /// The SignatureMethod algorithm URI.
     pub signature_method: Option<String>,
+    /// The CanonicalizationMethod algorithm URI.
     pub canonicalization_method: Option<String>,
+    /// The Reference elements.
     pub references: Vec<SignatureReference>,
     /// Base64 DER of each embedded X509Certificate, white space removed.
     pub certificates: Vec<String>,
 }
 
+/// One Reference of a signature's SignedInfo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignatureReference {
+    /// The URI attribute (`#id` of the element signed).
     pub uri: Option<String>,
+    /// The DigestMethod algorithm URI.
     pub digest_method: Option<String>,
+    /// The Transform algorithm URIs, in order.
     pub transforms: Vec<String>,
 }
 
@@ -112,62 +142,96 @@ impl Signature {
     }
 }
 
+/// A plaintext `saml:Assertion`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Assertion {
     /// `/Response/Assertion`, or with an index when there are several.
     pub path: String,
+    /// The ID attribute.
     pub id: Option<String>,
+    /// The IssueInstant attribute.
     pub issue_instant: Option<Timestamp>,
+    /// The Assertion's Issuer.
     pub issuer: Option<String>,
+    /// The Assertion's own signature, when it carries one.
     pub signature: Option<Signature>,
+    /// The Subject.
     pub subject: Option<Subject>,
+    /// The Conditions.
     pub conditions: Option<Conditions>,
+    /// The AuthnStatements.
     pub authn_statements: Vec<AuthnStatement>,
+    /// The attributes of every AttributeStatement, in order.
     pub attributes: Vec<Attribute>,
 }
 
+/// An Assertion's Subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Subject {
+    /// The NameID.
     pub name_id: Option<NameId>,
+    /// The SubjectConfirmations, in order.
     pub confirmations: Vec<SubjectConfirmation>,
 }
 
+/// A NameID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NameId {
+    /// Its value, trimmed.
     pub value: String,
+    /// The Format attribute.
     pub format: Option<String>,
 }
 
+/// A SubjectConfirmation and its SubjectConfirmationData.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SubjectConfirmation {
+    /// The Method attribute.
     pub method: Option<String>,
+    /// The Recipient: where the assertion may be posted.
     pub recipient: Option<String>,
+    /// The NotOnOrAfter attribute.
     pub not_on_or_after: Option<Timestamp>,
+    /// The NotBefore attribute.
     pub not_before: Option<Timestamp>,
+    /// The InResponseTo attribute.
     pub in_response_to: Option<String>,
 }
 
+/// An Assertion's Conditions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conditions {
+    /// The NotBefore attribute.
     pub not_before: Option<Timestamp>,
+    /// The NotOnOrAfter attribute.
     pub not_on_or_after: Option<Timestamp>,
     /// Audience values, of every AudienceRestriction.
     pub audiences: Vec<String>,
 }
 
+/// An AuthnStatement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuthnStatement {
+    /// The AuthnInstant attribute.
     pub authn_instant: Option<Timestamp>,
+    /// The SessionNotOnOrAfter attribute: when the IdP wants the session to end.
     pub session_not_on_or_after: Option<Timestamp>,
+    /// The SessionIndex attribute.
     pub session_index: Option<String>,
+    /// The AuthnContextClassRef.
     pub class_ref: Option<String>,
 }
 
+/// One attribute of an AttributeStatement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attribute {
+    /// The Name attribute.
     pub name: String,
+    /// The NameFormat attribute.
     pub name_format: Option<String>,
+    /// The FriendlyName attribute.
     pub friendly_name: Option<String>,
+    /// The AttributeValue texts, in order.
     pub values: Vec<String>,
 }
 

@@ -5,181 +5,28 @@
 
 use serde::Serialize;
 
-use crate::aws::{ConnectRelayState, RolePair};
+use crate::aws::connect::ConnectRelayState;
 use crate::code::{Code, Severity};
 use crate::decode::{self, Decoded, Transport, AWS_MAX_ENCODED_CHARS};
+use crate::facts::Facts;
 use crate::finding::Finding;
+use crate::identity_center::facts::detect as detect_identity_center;
 use crate::metadata::Metadata;
 use crate::model::{self, Message, Response};
-use crate::rules::{
-    self, RelayStateInput, ATTR_ROLE, ATTR_ROLE_CN, ATTR_ROLE_SESSION_NAME, ATTR_SESSION_DURATION,
-};
-use crate::time::{AsOf, Timestamp};
-
-/// Which identity provider product issued a response, guessed from its Issuer, so advice can
-/// name the right console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IdpKind {
-    AzureAd,
-    Okta,
-    Adfs,
-    Google,
-    Ping,
-    OneLogin,
-    Shibboleth,
-    IamIdentityCenter,
-}
-
-impl IdpKind {
-    pub fn guess(issuer: &str) -> Option<Self> {
-        let i = issuer.to_ascii_lowercase();
-        Some(
-            if i.contains("sts.windows.net") || i.contains("login.microsoftonline") {
-                Self::AzureAd
-            } else if i.contains("okta.com") || i.contains("oktapreview.com") {
-                Self::Okta
-            } else if i.contains("/adfs/services/trust") {
-                Self::Adfs
-            } else if i.contains("accounts.google.com") {
-                Self::Google
-            } else if i.contains("pingone") || i.contains("pingidentity") {
-                Self::Ping
-            } else if i.contains("onelogin.com") {
-                Self::OneLogin
-            } else if i.contains("shibboleth") || i.ends_with("/idp/shibboleth") {
-                Self::Shibboleth
-            } else if i.contains("portal.sso.") && i.contains("amazonaws.com") {
-                Self::IamIdentityCenter
-            } else {
-                return None;
-            },
-        )
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::AzureAd => "Azure AD / Entra ID",
-            Self::Okta => "Okta",
-            Self::Adfs => "ADFS",
-            Self::Google => "Google Workspace",
-            Self::Ping => "Ping Identity",
-            Self::OneLogin => "OneLogin",
-            Self::Shibboleth => "Shibboleth",
-            Self::IamIdentityCenter => "IAM Identity Center",
-        }
-    }
-}
-
-/// The key facts of a sign-in, for people to read before the findings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Facts {
-    pub issuer: Option<String>,
-    pub idp: Option<IdpKind>,
-    pub status: Option<String>,
-    pub destination: Option<String>,
-    pub name_id: Option<String>,
-    pub name_id_format: Option<String>,
-    /// Role values as sent, whether they parse or not.
-    pub roles: Vec<String>,
-    pub role_session_name: Option<String>,
-    pub session_duration: Option<String>,
-    pub recipient: Option<String>,
-    pub audiences: Vec<String>,
-    pub issue_instant: Option<Timestamp>,
-    pub not_before: Option<Timestamp>,
-    pub not_on_or_after: Option<Timestamp>,
-    pub session_not_on_or_after: Option<Timestamp>,
-    /// The Response is covered by a signature that verified (with the signatures feature;
-    /// without it, that it carries a signature).
-    pub response_signed: bool,
-    /// The assertion the facts are read from is covered by a signature that verified (its own
-    /// or the Response's); without the signatures feature, that an assertion carries one.
-    pub assertion_signed: bool,
-    pub encrypted: bool,
-    pub relay_state: Option<String>,
-    pub connect: Option<ConnectRelayState>,
-    pub encoded_chars: Option<usize>,
-    /// What signature verification found, in one line.
-    pub signature: Option<String>,
-    /// Set when the response signs in to IAM Identity Center rather than through IAM federation.
-    pub identity_center: Option<rules::identity_center::IdentityCenterFacts>,
-}
-
-impl Facts {
-    /// The facts of `response`, read from its Assertion at position `read` (the one a verified
-    /// signature covers, when there is one).
-    fn of(response: &Response, read: usize) -> Self {
-        let first = response
-            .assertions
-            .get(read)
-            .or_else(|| response.assertions.first());
-        let attr = |name: &str| first.and_then(|a| a.attribute_values(name));
-        let bearer = first.and_then(|a| a.subject.as_ref()).and_then(|s| {
-            s.confirmations
-                .iter()
-                .find(|c| c.method.as_deref() == Some(model::CM_BEARER))
-        });
-        let conditions = first.and_then(|a| a.conditions.as_ref());
-        Self {
-            issuer: response
-                .issuer
-                .clone()
-                .or_else(|| first.and_then(|a| a.issuer.clone())),
-            status: response.status.code.clone(),
-            destination: response.destination.clone(),
-            name_id: first
-                .and_then(|a| a.subject.as_ref()?.name_id.as_ref())
-                .map(|n| n.value.clone()),
-            name_id_format: first
-                .and_then(|a| a.subject.as_ref()?.name_id.as_ref()?.format.clone()),
-            roles: attr(ATTR_ROLE)
-                .or_else(|| attr(ATTR_ROLE_CN))
-                .map(<[String]>::to_vec)
-                .unwrap_or_default(),
-            role_session_name: attr(ATTR_ROLE_SESSION_NAME).map(|v| v.join(", ")),
-            session_duration: attr(ATTR_SESSION_DURATION).map(|v| v.join(", ")),
-            recipient: bearer.and_then(|b| b.recipient.clone()),
-            audiences: conditions.map(|c| c.audiences.clone()).unwrap_or_default(),
-            issue_instant: response
-                .issue_instant
-                .or_else(|| first.and_then(|a| a.issue_instant)),
-            not_before: conditions.and_then(|c| c.not_before),
-            not_on_or_after: conditions
-                .and_then(|c| c.not_on_or_after)
-                .or_else(|| bearer.and_then(|b| b.not_on_or_after)),
-            session_not_on_or_after: first.and_then(|a| {
-                a.authn_statements
-                    .iter()
-                    .find_map(|s| s.session_not_on_or_after)
-            }),
-            response_signed: response.signature.is_some(),
-            assertion_signed: response.assertions.iter().any(|a| a.signature.is_some()),
-            encrypted: response.encrypted_assertions > 0,
-            idp: response
-                .issuer
-                .as_deref()
-                .or_else(|| first.and_then(|a| a.issuer.as_deref()))
-                .and_then(IdpKind::guess),
-            ..Self::default()
-        }
-    }
-
-    /// The Role values that parse, for account checks.
-    pub fn role_pairs(&self) -> Vec<RolePair> {
-        self.roles
-            .iter()
-            .filter_map(|r| RolePair::parse(r).ok())
-            .collect()
-    }
-}
+use crate::rules::check_response_for_target;
+use crate::rules::relay_state::{check_relay_state, RelayStateInput};
+use crate::time::AsOf;
 
 /// The outcome of diagnosing one SAML message.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The instant time rules were judged at.
     pub as_of: AsOf,
+    /// How the message was wrapped, when it was decoded from more than XML.
     pub transport: Option<Transport>,
+    /// The key facts.
     pub facts: Facts,
+    /// The findings, errors first.
     pub findings: Vec<Finding>,
     /// The parsed message, when it parsed (for `--format json` consumers that need more).
     #[serde(skip)]
@@ -187,10 +34,12 @@ pub struct Report {
 }
 
 impl Report {
+    /// True when a finding is an error: the sign-in fails.
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 
+    /// How many findings have this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -198,10 +47,12 @@ impl Report {
             .count()
     }
 
+    /// The codes of the findings, in order.
     pub fn codes(&self) -> Vec<Code> {
         self.findings.iter().map(|f| f.code).collect()
     }
 
+    /// The Response, when the message was one.
     pub fn response(&self) -> Option<&Response> {
         match &self.message {
             Some(Message::Response(r)) => Some(r),
@@ -213,13 +64,16 @@ impl Report {
 /// What a diagnosis is judged against.
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
+    /// The instant to judge time rules at.
     pub as_of: AsOf,
+    /// What is known about the RelayState.
     pub relay_state: RelayStateInput,
     /// The identity provider's metadata, to verify signatures and the Issuer against.
     pub metadata: Option<&'a Metadata>,
 }
 
 impl<'a> Context<'a> {
+    /// A context with only the instant: RelayState unknown, no metadata.
     pub fn new(as_of: AsOf) -> Self {
         Self {
             as_of,
@@ -270,6 +124,7 @@ pub fn diagnose_decoded(decoded: &Decoded, as_of: AsOf, relay_state: RelayStateI
     )
 }
 
+/// [`diagnose_decoded`] with every input a diagnosis can use.
 pub fn diagnose_decoded_in(decoded: &Decoded, ctx: &Context) -> Report {
     let relay_state = match (&ctx.relay_state, &decoded.relay_state) {
         (RelayStateInput::Unknown, Some(found)) => RelayStateInput::Present(found.clone()),
@@ -308,6 +163,7 @@ pub fn diagnose_xml(xml: &str, as_of: AsOf, relay_state: RelayStateInput) -> Rep
     )
 }
 
+/// [`diagnose_xml`] with every input a diagnosis can use.
 pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
     let as_of = ctx.as_of;
     let mut report = Report {
@@ -346,20 +202,18 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
         Message::Response(response) => {
             let signatures = signature_verdict(&document, ctx);
             report.facts = Facts::of(&response, signatures.read_assertion);
-            report.findings = rules::check_response_for_target(&response, &as_of);
+            report.findings = check_response_for_target(&response, &as_of);
             report.facts.signature = signatures.summary;
             if let Some((response_signed, assertion_signed)) = signatures.signed {
                 report.facts.response_signed = response_signed;
                 report.facts.assertion_signed = assertion_signed;
             }
             report.findings.extend(signatures.findings);
-            report.facts.identity_center = rules::identity_center::detect(&response);
+            report.facts.identity_center = detect_identity_center(&response);
             // The relay-state rules are Amazon Connect's through IAM federation; an Identity
             // Center sign-in lands in the access portal or the application it names.
             if report.facts.identity_center.is_none() {
-                report
-                    .findings
-                    .extend(rules::check_relay_state(&ctx.relay_state));
+                report.findings.extend(check_relay_state(&ctx.relay_state));
             }
             if let RelayStateInput::Present(url) = &ctx.relay_state {
                 report.facts.relay_state = Some(url.clone());

@@ -23,16 +23,19 @@ pub struct TimestampError {
 }
 
 impl Timestamp {
+    /// The instant `millis` milliseconds after the Unix epoch.
     pub const fn from_unix_millis(millis: i64) -> Self {
         Self { millis }
     }
 
+    /// The instant `seconds` seconds after the Unix epoch.
     pub const fn from_unix_seconds(seconds: i64) -> Self {
         Self {
             millis: seconds * 1000,
         }
     }
 
+    /// Milliseconds since the Unix epoch.
     pub const fn unix_millis(self) -> i64 {
         self.millis
     }
@@ -42,6 +45,7 @@ impl Timestamp {
         self.millis - earlier.millis
     }
 
+    /// The instant `seconds` later (earlier when negative).
     pub const fn plus_seconds(self, seconds: i64) -> Self {
         Self {
             millis: self.millis + seconds * 1000,
@@ -156,10 +160,13 @@ impl Serialize for Timestamp {
 /// "as of the capture" or "as of now").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct AsOf {
+    /// The instant.
     pub instant: Timestamp,
+    /// Where it came from.
     pub source: AsOfSource,
 }
 
+/// Where the "as of" instant came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AsOfSource {
@@ -172,6 +179,7 @@ pub enum AsOfSource {
 }
 
 impl AsOf {
+    /// How a finding names the instant: `when the browser sent it (…)`, `at the given time …`, `now (…)`.
     pub fn describe(&self) -> String {
         match self.source {
             AsOfSource::CaptureTime => format!("when the browser sent it ({})", self.instant),

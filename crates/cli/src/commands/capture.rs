@@ -146,7 +146,7 @@ fn recording_options(args: &CaptureArgs) -> Result<capture::Options, Failure> {
     let timeout = match &args.timeout {
         None => None,
         Some(t) => {
-            let seconds = saml_core::identity_center_sessions::parse_duration(t)
+            let seconds = saml_core::identity_center::sessions::parse_duration(t)
                 .map_err(|e| Failure(format!("--timeout: {e}")))?;
             if seconds <= 0 {
                 return Err(Failure("--timeout: must be longer than zero".into()));

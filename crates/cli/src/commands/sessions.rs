@@ -2,12 +2,12 @@
 //! was signed out at a given time, and until when a removed user can still act. The sign-in's
 //! time and the IdP's SessionNotOnOrAfter come from a capture (or flags); the durations from
 //! flags (the account's values: see the README). The arithmetic lives in
-//! `saml_core::identity_center_sessions`.
+//! `saml_core::identity_center::sessions`.
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use saml_core::identity_center_sessions::{parse_duration, CliProfile, Inputs, Timeline};
+use saml_core::identity_center::sessions::{parse_duration, CliProfile, Inputs, Timeline};
 use saml_core::{AsOfSource, Timestamp};
 use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Quiet};
 use saml_render::sessions::SessionsReport;

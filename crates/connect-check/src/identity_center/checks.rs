@@ -2,7 +2,7 @@
 //! Identity Center compares it, and a case variant when there is none), and the permission sets
 //! the user holds, directly and through its groups, with their session durations.
 
-use saml_core::identity_center_sessions::{parse_duration, PERMISSION_SET_DEFAULT_SECONDS};
+use saml_core::identity_center::sessions::{parse_duration, PERMISSION_SET_DEFAULT_SECONDS};
 use saml_core::time::human_duration;
 use saml_core::{Check, Code, Finding};
 

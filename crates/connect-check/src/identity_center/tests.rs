@@ -50,9 +50,7 @@ impl IdentityCenterApi for Fake {
         user_name: &str,
     ) -> AccessResult<Option<String>> {
         self.call("identitystore:GetUserId")?;
-        assert!(saml_core::rules::identity_center::is_identity_store_id(
-            store
-        ));
+        assert!(saml_core::identity_center::is_identity_store_id(store));
         if key == UserKey::Email {
             return Ok(self
                 .emails
@@ -283,7 +281,7 @@ async fn access_denied_on_each_call_names_the_permission() {
 #[test]
 fn offline_each_check_is_one_skip() {
     let facts = Facts {
-        identity_center: Some(saml_core::rules::identity_center::IdentityCenterFacts {
+        identity_center: Some(saml_core::identity_center::IdentityCenterFacts {
             identity_store_id: Some(STORE.into()),
             user_name: Some("jane.doe@contoso.com".into()),
             ..Default::default()

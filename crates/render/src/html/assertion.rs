@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use saml_core::aws::{is_session_name_char, PrincipalTag};
-use saml_core::rules::identity_center::ATTR_ACCESS_CONTROL_PREFIX;
+use saml_core::identity_center::ATTR_ACCESS_CONTROL_PREFIX;
 use saml_core::rules::{ATTR_PRINCIPAL_TAG_PREFIX, ATTR_SOURCE_IDENTITY};
 use saml_core::{Code, Report};
 
@@ -300,7 +300,7 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
     // ones it does not send (a finding about one still shows it).
     let identity_center = report
         .response()
-        .is_some_and(|r| saml_core::rules::identity_center::detect(r).is_some());
+        .is_some_and(|r| saml_core::identity_center::detect(r).is_some());
     if identity_center {
         let iam_only = ["Role", "RoleSessionName", "SessionDuration", "RelayState"];
         rows.retain(|r| {

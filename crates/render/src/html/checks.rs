@@ -59,7 +59,7 @@ pub(super) fn account_checks(out: &mut String, d: &Diagnosis, placed: &[Placed],
         let identity_center = primary
             .report
             .response()
-            .is_some_and(|r| saml_core::rules::identity_center::detect(r).is_some());
+            .is_some_and(|r| saml_core::identity_center::detect(r).is_some());
         if identity_center && skip.is_none() && problems.is_empty() {
             continue;
         }

@@ -22,6 +22,7 @@ pub struct IdcPage {
     needle: &'static [u8],
 }
 
+/// The error pages recognised.
 pub const PAGES: [IdcPage; 3] = [
     IdcPage {
         text: "An unexpected error has occurred",

@@ -1,19 +1,19 @@
-//! A small namespace-aware XML tree over quick-xml, with hard limits.
-//!
-//! SAML messages are a few kilobytes; a tree is the simplest faithful model of them and keeps
-//! the prefixes and namespace declarations as written (for pretty-printing now, and canonical
-//! XML for signature checks later). Input from strangers is bounded: DOCTYPEs (and so entity
-//! expansion) are refused, and depth, element and attribute counts are capped.
-
-use std::fmt::Write as _;
+//! Reading XML into the tree, over quick-xml, within hard limits: DOCTYPEs (and so entity
+//! expansion) are refused; depth, element, attribute and namespace-declaration counts and the
+//! input's size are capped; namespaces are resolved as elements open, one lookup per name.
 
 use quick_xml::events::{BytesStart, Event};
+
+use super::tree::{Attribute, Document, Element, Node, NS_XML};
 
 /// Limits applied while parsing. The defaults are far above any real SAML message.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Element nesting.
     pub max_depth: usize,
+    /// Elements in the whole document.
     pub max_elements: usize,
+    /// Attributes on one element.
     pub max_attributes_per_element: usize,
     /// Namespace declarations on one element.
     pub max_namespaces_per_element: usize,
@@ -36,195 +36,54 @@ impl Default for Limits {
 /// Why a document was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum XmlError {
+    /// Not well-formed.
     #[error("not well-formed XML at byte {position}: {message}")]
-    Syntax { position: u64, message: String },
+    Syntax {
+        /// The byte offset where the parser stopped.
+        position: u64,
+        /// The parser's reason.
+        message: String,
+    },
+    /// A DOCTYPE declaration (refused, so entities are never expanded).
     #[error("the XML has a DOCTYPE declaration; SAML messages never do, and entity declarations are refused rather than expanded")]
     DocType,
+    /// Nested deeper than [`Limits::max_depth`].
     #[error("the XML nests deeper than {limit} elements")]
-    TooDeep { limit: usize },
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// More elements than [`Limits::max_elements`].
     #[error("the XML has more than {limit} elements")]
-    TooManyElements { limit: usize },
+    TooManyElements {
+        /// The limit.
+        limit: usize,
+    },
+    /// An element with more attributes than [`Limits::max_attributes_per_element`].
     #[error("an element has more than {limit} attributes")]
-    TooManyAttributes { limit: usize },
+    TooManyAttributes {
+        /// The limit.
+        limit: usize,
+    },
+    /// An element with more namespace declarations than
+    /// [`Limits::max_namespaces_per_element`].
     #[error("an element declares more than {limit} namespaces")]
-    TooManyNamespaces { limit: usize },
+    TooManyNamespaces {
+        /// The limit.
+        limit: usize,
+    },
+    /// A document larger than [`Limits::max_input_bytes`].
     #[error("the XML is larger than {limit} bytes")]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The limit.
+        limit: usize,
+    },
+    /// No root element.
     #[error("the XML has no root element")]
     NoRoot,
+    /// Content after the root element.
     #[error("the XML has content after its root element")]
     TrailingContent,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attribute {
-    /// The qualified name as written (`xsi:type`).
-    pub name: String,
-    pub namespace: Option<String>,
-    pub local: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Node {
-    Element(Element),
-    Text(String),
-    Comment(String),
-    /// `<?target data?>`; `data` without the white space after the target.
-    ProcessingInstruction {
-        target: String,
-        data: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Element {
-    /// The qualified name as written (`saml2:Assertion`).
-    pub name: String,
-    pub namespace: Option<String>,
-    pub local: String,
-    /// Namespace declarations on this element: (prefix, or "" for the default; URI).
-    pub namespace_decls: Vec<(String, String)>,
-    pub attributes: Vec<Attribute>,
-    pub children: Vec<Node>,
-}
-
-impl Element {
-    pub fn is(&self, namespace: &str, local: &str) -> bool {
-        self.local == local && self.namespace.as_deref() == Some(namespace)
-    }
-
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            _ => None,
-        })
-    }
-
-    pub fn children_named<'a>(
-        &'a self,
-        namespace: &'a str,
-        local: &'a str,
-    ) -> impl Iterator<Item = &'a Element> + 'a {
-        self.elements().filter(move |e| e.is(namespace, local))
-    }
-
-    pub fn child(&self, namespace: &str, local: &str) -> Option<&Element> {
-        self.elements().find(|e| e.is(namespace, local))
-    }
-
-    /// An attribute without a namespace (SAML's own attributes are unqualified).
-    pub fn attr(&self, local: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|a| a.namespace.is_none() && a.local == local)
-            .map(|a| a.value.as_str())
-    }
-
-    /// The element's own text: every direct text node joined. Comments are skipped, not used as
-    /// terminators, so `user@evil.com<!---->.example.org` reads as the whole value.
-    pub fn text(&self) -> String {
-        self.children
-            .iter()
-            .filter_map(|n| match n {
-                Node::Text(t) => Some(t.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// Every descendant element, depth first.
-    pub fn descendants(&self) -> Vec<&Element> {
-        let mut out = Vec::new();
-        let mut stack: Vec<&Element> = self.elements().collect::<Vec<_>>();
-        stack.reverse();
-        while let Some(e) = stack.pop() {
-            out.push(e);
-            let before = stack.len();
-            stack.extend(e.elements());
-            stack[before..].reverse();
-        }
-        out
-    }
-
-    /// Indented XML for people: elements that hold only text stay on one line.
-    pub fn to_pretty_string(&self) -> String {
-        let mut out = String::new();
-        self.write_pretty(&mut out, 0);
-        out
-    }
-
-    fn write_pretty(&self, out: &mut String, depth: usize) {
-        let indent = "  ".repeat(depth);
-        let _ = write!(out, "{indent}<{}", self.name);
-        for (prefix, uri) in &self.namespace_decls {
-            let name = if prefix.is_empty() {
-                "xmlns".to_owned()
-            } else {
-                format!("xmlns:{prefix}")
-            };
-            let _ = write!(out, " {name}=\"{}\"", escape(uri, true));
-        }
-        for a in &self.attributes {
-            let _ = write!(out, " {}=\"{}\"", a.name, escape(&a.value, true));
-        }
-        let has_elements = self.children.iter().any(|n| !matches!(n, Node::Text(_)));
-        if self.children.is_empty() {
-            out.push_str("/>\n");
-        } else if !has_elements {
-            let _ = writeln!(out, ">{}</{}>", escape(&self.text(), false), self.name);
-        } else {
-            out.push_str(">\n");
-            for child in &self.children {
-                match child {
-                    Node::Element(e) => e.write_pretty(out, depth + 1),
-                    Node::Text(t) if t.trim().is_empty() => {}
-                    Node::Text(t) => {
-                        let _ = writeln!(out, "{indent}  {}", escape(t.trim(), false));
-                    }
-                    Node::Comment(c) => {
-                        let _ = writeln!(out, "{indent}  <!--{c}-->");
-                    }
-                    Node::ProcessingInstruction { target, data } if data.is_empty() => {
-                        let _ = writeln!(out, "{indent}  <?{target}?>");
-                    }
-                    Node::ProcessingInstruction { target, data } => {
-                        let _ = writeln!(out, "{indent}  <?{target} {data}?>");
-                    }
-                }
-            }
-            let _ = writeln!(out, "{indent}</{}>", self.name);
-        }
-    }
-}
-
-fn escape(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The XML namespace, bound to the `xml` prefix by definition.
-pub const NS_XML: &str = "http://www.w3.org/XML/1998/namespace";
-
-/// A parsed document: its root element and the processing instructions around it (comments
-/// outside the root are dropped: no canonicalization of a SAML reference includes them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Document {
-    /// Processing instructions before the root element, in order.
-    pub before_root: Vec<Node>,
-    pub root: Element,
-    /// Processing instructions after the root element, in order.
-    pub after_root: Vec<Node>,
 }
 
 /// Parses a whole document into its root element.

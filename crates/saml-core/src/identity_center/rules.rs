@@ -1,246 +1,25 @@
-//! IAM Identity Center as the service provider: how to tell its sign-ins from IAM federation's,
-//! and the offline rules it applies instead of the Role / RoleSessionName ones.
-//!
-//! Facts, from AWS's documentation (checked 2026-11):
-//! - The IdP posts to the ACS URL the console shows under Settings > Identity source > Manage
-//!   authentication: `https://<region>.signin.aws/platform/saml/acs/<id>`, the dual-stack
-//!   `https://<region>.sso.signin.aws/platform/saml/acs/<id>`, or for older instances
-//!   `https://<region>.signin.aws.amazon.com/platform/saml/acs/<id>`; the audience (the "issuer URL")
-//!   is `https://<region>.signin.aws.amazon.com/platform/saml/<identity-store-id>`
-//!   (<https://docs.aws.amazon.com/singlesignon/latest/userguide/manage-your-identity-source-idp.html>,
-//!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/multi-region-iam-identity-center.html>:
-//!   a multi-Region instance has one ACS URL per Region).
-//! - Identity store ids match `d-[0-9a-f]{10}` (or a UUID): IdentityStoreId in
-//!   <https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_GetUserId.html>.
-//! - NameID must use the emailAddress format and equal an existing user's user name; no
-//!   just-in-time provisioning; one assertion per response; no encrypted assertions
-//!   (<https://docs.aws.amazon.com/singlesignon/latest/userguide/other-idps.html>,
-//!   <https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html>).
-//! - Attributes for access control: `https://aws.amazon.com/SAML/Attributes/AccessControl:<key>`,
-//!   single-valued, at most 50, and they become session tags
-//!   (<https://docs.aws.amazon.com/singlesignon/latest/userguide/attributemappingsconcept.html>,
-//!   tag limits: <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>).
-//!
-//! Where AWS is silent, the rules below say so and take the reading that cannot pass a sign-in
-//! AWS would refuse (ACS host aliases are compared by Region and id only; duplicated keys are
-//! compared without regard to case, as session-tag keys are).
+//! IAM Identity Center's offline rules for a response addressed to it: its endpoints (the ACS
+//! URL, never IAM federation's), its Audience (the issuer URL), the NameID (an e-mail address, in
+//! the emailAddress format), one plain assertion, and the access-control attributes' limits.
 
-use serde::Serialize;
-
-use crate::aws::Region;
+use super::facts::detect;
+use super::urls::{Acs, IssuerUrl};
+use crate::aws::endpoints::{is_aws_audience, is_aws_signin_endpoint};
 use crate::code::Code;
 use crate::finding::Finding;
 use crate::model::{Assertion, Response, CM_BEARER};
 
+/// The prefix of the attributes for access control: `AccessControl:<key>` becomes a session tag.
 pub const ATTR_ACCESS_CONTROL_PREFIX: &str =
     "https://aws.amazon.com/SAML/Attributes/AccessControl:";
+/// The NameID format Identity Center requires.
 pub const NAMEID_FORMAT_EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
 /// IAM Identity Center accepts at most this many access-control attributes.
 pub const MAX_ACCESS_CONTROL_ATTRIBUTES: usize = 50;
-/// Session-tag limits the access-control attributes become subject to.
+/// Session-tag limits the access-control attributes become subject to: a key's characters.
 pub const MAX_TAG_KEY_CHARS: usize = 128;
+/// Session-tag limits the access-control attributes become subject to: a value's characters.
 pub const MAX_TAG_VALUE_CHARS: usize = 256;
-
-/// Which host an ACS URL uses: all three reach the same ACS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AcsHost {
-    /// `<region>.signin.aws`
-    SigninAws,
-    /// `<region>.sso.signin.aws` (dual-stack, IPv4 and IPv6)
-    DualStack,
-    /// `<region>.signin.aws.amazon.com` (instances created before the `signin.aws` domain)
-    Legacy,
-    /// `<region>.signin.amazonaws-us-gov.com` or `<region>.signin.amazonaws.cn`: the other
-    /// partitions' sign-in hosts. AWS's pages show only the commercial hosts; accepting these
-    /// keeps a GovCloud or China instance from being reported as malformed.
-    OtherPartition,
-}
-
-/// An IAM Identity Center Assertion Consumer Service URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Acs {
-    pub region: String,
-    pub id: String,
-    pub host: AcsHost,
-}
-
-impl Acs {
-    /// Parses an ACS URL, saying which part is wrong.
-    pub fn parse(url: &str) -> Result<Acs, String> {
-        let rest = url
-            .strip_prefix("https://")
-            .ok_or_else(|| "it does not start with https://".to_owned())?;
-        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let host = host.to_ascii_lowercase();
-        let (region, kind) = if let Some(r) = host.strip_suffix(".sso.signin.aws") {
-            (r, AcsHost::DualStack)
-        } else if let Some(r) = host.strip_suffix(".signin.aws") {
-            (r, AcsHost::SigninAws)
-        } else if let Some(r) = host.strip_suffix(".signin.aws.amazon.com") {
-            (r, AcsHost::Legacy)
-        } else if let Some(r) = OTHER_PARTITION_HOSTS
-            .iter()
-            .find_map(|h| host.strip_suffix(h))
-        {
-            (r, AcsHost::OtherPartition)
-        } else {
-            return Err(format!("the host `{host}` is not <region>.signin.aws, <region>.sso.signin.aws or <region>.signin.aws.amazon.com"));
-        };
-        Region::parse(region).map_err(|e| format!("the host's Region: {e}"))?;
-        let id = path
-            .strip_prefix("/platform/saml/acs/")
-            .ok_or_else(|| format!("the path `{path}` is not /platform/saml/acs/<id>"))?;
-        // The id is hex with dashes, but not a UUID's grouping: accept any such run.
-        if id.is_empty()
-            || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
-            || !id.bytes().any(|b| b.is_ascii_hexdigit())
-        {
-            return Err(format!(
-                "the ACS id `{id}` is not the hexadecimal id (with dashes) the console shows"
-            ));
-        }
-        Ok(Acs {
-            region: region.to_owned(),
-            id: id.to_ascii_lowercase(),
-            host: kind,
-        })
-    }
-
-    /// Same ACS (Region and id): the host aliases reach the same endpoint. AWS does not say
-    /// whether a Destination on one alias is accepted when posted to another; comparing Region
-    /// and id only never reports a difference AWS might not make.
-    pub fn same_endpoint(&self, other: &Acs) -> bool {
-        self.region == other.region && self.id == other.id
-    }
-}
-
-/// The sign-in hosts of the GovCloud and China partitions, after `<region>`.
-const OTHER_PARTITION_HOSTS: [&str; 2] = [".signin.amazonaws-us-gov.com", ".signin.amazonaws.cn"];
-
-/// IAM Identity Center's issuer URL, the Audience an IdP must send.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IssuerUrl {
-    pub region: String,
-    pub identity_store_id: String,
-}
-
-impl IssuerUrl {
-    pub fn parse(url: &str) -> Result<IssuerUrl, String> {
-        let rest = url
-            .strip_prefix("https://")
-            .ok_or_else(|| "it does not start with https://".to_owned())?;
-        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let host = host.to_ascii_lowercase();
-        let region = host
-            .strip_suffix(".signin.aws.amazon.com")
-            .or_else(|| {
-                OTHER_PARTITION_HOSTS
-                    .iter()
-                    .find_map(|h| host.strip_suffix(h))
-            })
-            .ok_or_else(|| format!("the host `{host}` is not <region>.signin.aws.amazon.com"))?;
-        Region::parse(region).map_err(|e| format!("the host's Region: {e}"))?;
-        let id = path.strip_prefix("/platform/saml/").ok_or_else(|| {
-            format!("the path `{path}` is not /platform/saml/<identity-store-id>")
-        })?;
-        if !is_identity_store_id(id) {
-            return Err(format!(
-                "`{id}` is not an identity store id (d- and ten hexadecimal characters)"
-            ));
-        }
-        Ok(IssuerUrl {
-            region: region.to_owned(),
-            identity_store_id: id.to_owned(),
-        })
-    }
-}
-
-/// `d-[0-9a-f]{10}` or a UUID (the API's IdentityStoreId pattern).
-pub fn is_identity_store_id(id: &str) -> bool {
-    let hex = |s: &str| {
-        s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    };
-    if let Some(rest) = id.strip_prefix("d-") {
-        return rest.len() == 10 && hex(rest);
-    }
-    let lens: Vec<usize> = id.split('-').map(str::len).collect();
-    lens == [8, 4, 4, 4, 12] && id.split('-').all(hex)
-}
-
-/// True for a URL shaped like an Identity Center endpoint (ACS or issuer URL), even a broken one:
-/// what makes a response an Identity Center one.
-fn names_identity_center(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    lower.starts_with("https://") && lower.contains("/platform/saml/") || Acs::parse(url).is_ok()
-}
-
-/// True for an IAM Identity Center ACS URL.
-pub fn is_identity_center_acs(url: &str) -> bool {
-    Acs::parse(url).is_ok()
-}
-
-/// True for any endpoint AWS takes a SAML response at: IAM federation's or Identity Center's.
-pub fn is_aws_saml_endpoint(url: &str) -> bool {
-    super::is_aws_signin_endpoint(url) || is_identity_center_acs(url)
-}
-
-/// What the response says about its Identity Center target.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct IdentityCenterFacts {
-    /// The instance's home Region and identity store, from the Audience.
-    pub region: Option<String>,
-    pub identity_store_id: Option<String>,
-    /// The ACS the response is addressed to (Destination, else Recipient).
-    pub acs: Option<Acs>,
-    /// The NameID: the user name Identity Center looks up.
-    pub user_name: Option<String>,
-}
-
-/// The Identity Center facts of a response addressed to Identity Center, or `None` for any
-/// other (IAM federation) response.
-pub fn detect(response: &Response) -> Option<IdentityCenterFacts> {
-    let audiences = || {
-        response
-            .assertions
-            .iter()
-            .filter_map(|a| a.conditions.as_ref())
-            .flat_map(|c| c.audiences.iter())
-    };
-    let recipients = || {
-        response
-            .assertions
-            .iter()
-            .filter_map(|a| a.subject.as_ref())
-            .flat_map(|s| s.confirmations.iter())
-            .filter_map(|c| c.recipient.as_deref())
-    };
-    let targeted = audiences().any(|a| names_identity_center(a))
-        || response
-            .destination
-            .as_deref()
-            .is_some_and(names_identity_center)
-        || recipients().any(names_identity_center);
-    if !targeted {
-        return None;
-    }
-    let issuer = audiences().find_map(|a| IssuerUrl::parse(a).ok());
-    Some(IdentityCenterFacts {
-        region: issuer.as_ref().map(|i| i.region.clone()),
-        identity_store_id: issuer.map(|i| i.identity_store_id),
-        acs: response
-            .destination
-            .as_deref()
-            .and_then(|d| Acs::parse(d).ok())
-            .or_else(|| recipients().find_map(|r| Acs::parse(r).ok())),
-        user_name: response
-            .assertions
-            .first()
-            .and_then(|a| a.subject.as_ref()?.name_id.as_ref())
-            .map(|n| n.value.clone()),
-    })
-}
 
 /// Codes of IAM federation's own rules, which Identity Center does not apply (it needs no Role
 /// or RoleSessionName, and has its own endpoints, audience and encryption rule).
@@ -310,7 +89,7 @@ pub fn check_response(response: &Response, shared: Vec<Finding>) -> Vec<Finding>
 
 /// A Destination or Recipient: IAM's endpoint (the Okta blank-ACS mistake), or not an ACS.
 fn check_endpoint(what: &str, url: &str) -> Option<Finding> {
-    if super::is_aws_signin_endpoint(url) {
+    if is_aws_signin_endpoint(url) {
         return Some(
             Finding::new(
                 Code::IdcPostedToIamEndpoint,
@@ -407,7 +186,7 @@ fn check_audience(a: &Assertion) -> Option<Finding> {
     let detail = match audiences.first() {
         None => format!("{}/Conditions has no AudienceRestriction/Audience", a.path),
         Some(first) => {
-            let why = if crate::rules::is_aws_audience(first) {
+            let why = if is_aws_audience(first) {
                 "that is IAM federation's audience, not IAM Identity Center's issuer URL".to_owned()
             } else {
                 IssuerUrl::parse(first).err().unwrap_or_default()
@@ -575,7 +354,7 @@ pub fn check_posted_to(response: &Response, posted_url: &str, already: &[Finding
     }
     let url = posted_url.split(['?', '#']).next().unwrap_or(posted_url);
     let mut findings = Vec::new();
-    if super::is_aws_signin_endpoint(url) {
+    if is_aws_signin_endpoint(url) {
         if !already
             .iter()
             .any(|f| f.code == Code::IdcPostedToIamEndpoint)
@@ -640,76 +419,6 @@ pub fn check_posted_to(response: &Response, posted_url: &str, already: &[Finding
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn acs_urls_of_every_host() {
-        for (url, host) in [
-            (
-                "https://us-east-1.signin.aws/platform/saml/acs/3f9a1c2e-77b0-4d1a-9e5c",
-                AcsHost::SigninAws,
-            ),
-            (
-                "https://eu-west-1.sso.signin.aws/platform/saml/acs/ab12-cd34",
-                AcsHost::DualStack,
-            ),
-            (
-                "https://ap-southeast-2.signin.aws.amazon.com/platform/saml/acs/0a1b2c3d",
-                AcsHost::Legacy,
-            ),
-        ] {
-            let acs = Acs::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
-            assert_eq!(acs.host, host);
-            assert!(is_aws_saml_endpoint(url));
-        }
-        for bad in [
-            "https://signin.aws.amazon.com/saml",
-            "http://us-east-1.signin.aws/platform/saml/acs/ab12",
-            "https://us-east-1.signin.aws/platform/saml/acs/",
-            "https://us-east-1.signin.aws/platform/saml/acs/zz-top",
-            "https://useast1.signin.aws/platform/saml/acs/ab12",
-            "https://us-east-1.signin.aws/platform/saml/d-1234567890",
-            "https://us-east-1.evil.example/platform/saml/acs/ab12",
-        ] {
-            assert!(Acs::parse(bad).is_err(), "{bad}");
-        }
-        assert!(is_aws_saml_endpoint("https://signin.aws.amazon.com/saml"));
-        // The other partitions' sign-in hosts.
-        let gov = Acs::parse(
-            "https://us-gov-west-1.signin.amazonaws-us-gov.com/platform/saml/acs/ab12-cd34",
-        )
-        .unwrap();
-        assert_eq!(
-            (gov.region.as_str(), gov.host),
-            ("us-gov-west-1", AcsHost::OtherPartition)
-        );
-        assert!(
-            Acs::parse("https://cn-north-1.signin.amazonaws.cn/platform/saml/acs/ab12").is_ok()
-        );
-        assert!(IssuerUrl::parse(
-            "https://us-gov-west-1.signin.amazonaws-us-gov.com/platform/saml/d-9067a1b2c3"
-        )
-        .is_ok());
-    }
-
-    #[test]
-    fn issuer_urls_and_identity_store_ids() {
-        let i =
-            IssuerUrl::parse("https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067a1b2c3")
-                .unwrap();
-        assert_eq!(i.region, "us-east-1");
-        assert_eq!(i.identity_store_id, "d-9067a1b2c3");
-        assert!(
-            IssuerUrl::parse("https://us-east-1.signin.aws.amazon.com/platform/saml/d-12345")
-                .is_err()
-        );
-        assert!(IssuerUrl::parse("https://signin.aws.amazon.com/saml").is_err());
-        assert!(
-            IssuerUrl::parse("https://us-east-1.signin.aws/platform/saml/d-9067a1b2c3").is_err()
-        );
-        assert!(is_identity_store_id("d-0123456789"));
-        assert!(!is_identity_store_id("d-012345678G"));
-        assert!(is_identity_store_id("0a1b2c3d-0000-1111-2222-333344445555"));
-    }
 
     const ACS: &str = "https://us-east-1.signin.aws/platform/saml/acs/5c1a3e9f-2b7d";
     const AUD: &str = "https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067a1b2c3";

@@ -23,8 +23,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "snapshots"
 AT = "2024-05-14T09:31:09Z"
 
-# Not inputs to diagnose: keys, metadata, manifests, notes, the browser test, the embedding example.
-SKIP_DIRS = {"saml-keys", "keys", "browser", "embed", "snapshots", "support", "aws-config-empty"}
+# Not inputs to diagnose: keys, metadata (the audit's fixtures), manifests, notes, the browser tests (the HTML page's, and
+# the recording's fake identity provider), CloudTrail logs (`trail`'s), the embedding example.
+SKIP_DIRS = {"saml-keys", "keys", "audit", "browser", "capture", "cloudtrail", "embed", "snapshots", "support", "aws-config-empty"}
 SKIP_NAMES = {"manifest.json", "package.json", "package-lock.json", "LICENSE"}
 
 

@@ -42,7 +42,7 @@ use Severity::{Error as E, Info as I, Warning as W};
 
 const RECAPTURE: &str = "Capture again: open the browser's developer tools, Network tab, tick \"Preserve log\", start from the identity provider's sign-in page or app tile and go on until the AWS or Amazon Connect page (or its error) shows, then export the HAR (\"Save all as HAR with content\").";
 
-static CATALOGUE: [CodeInfo; 91] = [
+static CATALOGUE: [CodeInfo; 92] = [
     entry(HarUnreadable, E, Capture, "The file is not a readable HAR capture",
         "saml-doctor reads HTTP Archive (HAR 1.2) files as Chrome, Edge, Firefox and Safari export them: a JSON object with log.entries. This file is not JSON, or is JSON of another shape.",
         RECAPTURE, None),
@@ -348,6 +348,12 @@ static CATALOGUE: [CodeInfo; 91] = [
     entry(ConnectUsernamesDifferInCase, W, AccountAudit, "Connect usernames differ only in letter case",
         "Amazon Connect usernames are case-sensitive, even with SAML, so these are distinct users, but only the one spelled exactly like the RoleSessionName the identity provider sends can sign in: the other is unreachable, and a change of the identity provider's spelling (a new source attribute, a ToLowercase() transformation) silently moves the person to the other user.",
         "Keep the user spelled like the identity provider's RoleSessionName and delete the other, after moving its routing profile, security profiles and hierarchy group (Amazon Connect console > Users > User management, or `aws connect delete-user`).",
+        None),
+    // Found in CloudTrail (`saml-doctor trail`): an ExternalIdPDirectoryLogin refused for the
+    // assertion's signature, the usual sign of a certificate rotated at the identity provider.
+    entry(IdcSignatureInvalid, E, IdentityCenter, "IAM Identity Center refused the assertion's signature",
+        "IAM Identity Center verifies every SAML response against the identity provider certificate uploaded to it (Settings > Identity source > Manage authentication). When the identity provider signs with another certificate, after a rotation or with a second app's key, every sign-in through it fails; CloudTrail records each as a failed ExternalIdPDirectoryLogin.",
+        "Download the identity provider's current signing certificate or metadata (Entra ID: the enterprise app's Single sign-on > SAML Certificates; Okta: the app's Sign On tab > SAML Signing Certificates) and upload it in IAM Identity Center > Settings > Identity source > Actions > Manage authentication > Manage certificate. Upload the new certificate before the identity provider switches to it, and remove the old one only after.",
         None),
     // Encrypted assertions (`--decryption-key`). AWS decrypts with the private keys uploaded to
     // the IAM SAML provider (IAM API Reference: CreateSAMLProvider and UpdateSAMLProvider,

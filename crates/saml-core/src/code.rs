@@ -189,6 +189,7 @@ codes! {
     IamProviderNotTrusted => "iam_provider_not_trusted",
     ConnectUsernameNotSessionName => "connect_username_not_session_name",
     ConnectUsernamesDifferInCase => "connect_usernames_differ_in_case",
+    IdcSignatureInvalid => "idc_signature_invalid",
     DecryptionKeyMismatch => "decryption_key_mismatch",
     EncryptionAlgorithmUnsupported => "encryption_algorithm_unsupported",
     EncryptedAssertionAltered => "encrypted_assertion_altered",

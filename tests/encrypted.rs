@@ -203,7 +203,9 @@ fn key_material_is_in_no_output() {
 #[test]
 fn a_key_file_that_cannot_be_used_is_one_line_and_exit_2() {
     let enc = format!("{ENC}/oaep-mgf1p-sha1_aes256-gcm.xml");
-    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+    /// Flags, environment, and the words stderr must hold.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
         (&["--decryption-key", "no/such.pem"], &[], "cannot read it"),
         (&["--decryption-key", METADATA], &[], "no PEM private key"),
         (

@@ -211,18 +211,7 @@ fn without_x509_data(xml: &str) -> String {
 /// aside (`signing_cert_unreadable`) and xmlsec1 accepts it without that certificate: the
 /// documented leniency, not a disagreement.
 fn keyinfo_leniency(xml: &str, trust: &Trust) -> bool {
-    let as_of = AsOf {
-        instant: Timestamp::parse(AT).unwrap(),
-        source: AsOfSource::Given,
-    };
-    let report = diagnose_xml_in(
-        xml,
-        &Context {
-            metadata: Some(&trust.metadata),
-            ..Context::new(as_of)
-        },
-    );
-    report
+    diagnose_trusting(xml, trust)
         .findings
         .iter()
         .any(|f| f.code == Code::SigningCertUnreadable)
@@ -240,19 +229,24 @@ const REJECTING: &[Code] = &[
     Code::SamlSchemaInvalid,
 ];
 
-/// saml-doctor's verdict: (accepted, why not).
-fn saml_doctor(xml: &str, trust: &Trust) -> (bool, String) {
+/// saml-doctor's diagnosis of `xml` with `trust`'s certificates as the metadata, at `AT`.
+fn diagnose_trusting(xml: &str, trust: &Trust) -> saml_core::Report {
     let as_of = AsOf {
         instant: Timestamp::parse(AT).unwrap(),
         source: AsOfSource::Given,
     };
-    let report = diagnose_xml_in(
+    diagnose_xml_in(
         xml,
         &Context {
             metadata: Some(&trust.metadata),
             ..Context::new(as_of)
         },
-    );
+    )
+}
+
+/// saml-doctor's verdict: (accepted, why not).
+fn saml_doctor(xml: &str, trust: &Trust) -> (bool, String) {
+    let report = diagnose_trusting(xml, trust);
     let errors: Vec<String> = report
         .findings
         .iter()

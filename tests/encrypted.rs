@@ -364,3 +364,45 @@ fn other_libraries_ad_fs_and_encrypted_files() {
     );
     assert!(!codes(&report).iter().any(|c| c.contains("signature")));
 }
+
+/// The passphrase prompt on a terminal (a pseudo-terminal made by util-linux `script`): asked
+/// on the terminal, not echoed, and the key opened. Skipped with a note where `script` is not.
+#[test]
+fn the_passphrase_is_asked_on_the_terminal_without_echo() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("note: util-linux `script` is not installed: the prompt test did not run");
+        return;
+    }
+    let command = format!(
+        "{} diagnose {ENC}/oaep-mgf1p-sha1_aes256-gcm.xml --at {AT} --format json --decryption-key {ENC}/keys/sp-pbkdf2-sha256.key",
+        env!("CARGO_BIN_EXE_saml-doctor")
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Typed once the prompt is up (echo is off by then), as a person would.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"saml-doctor test passphrase\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("Passphrase for "), "{shown}");
+    assert!(
+        !shown.contains("test passphrase"),
+        "the passphrase was echoed"
+    );
+    assert!(shown.contains("\"decrypted\": true"), "{shown}");
+}

@@ -1,6 +1,6 @@
 //! Writing what a command produced: to standard output (quietly ending when the reader has gone),
 //! or to a file written whole or not at all; and the flags of a command whose report is text,
-//! JSON or one HTML page ([`ReportArgs`]: `diagnose`, `audit`).
+//! JSON or one HTML page ([`OutputArgs`]: `diagnose`, `capture`, `audit`).
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,7 @@ pub enum ReportFormat {
 
 /// The flags of a report: its format, where it goes, and colour.
 #[derive(Args)]
-pub struct ReportArgs {
+pub struct OutputArgs {
     /// `text` for people, `json` for scripts, `html` for one self-contained page to attach to a
     /// ticket (no script, no secrets)
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
@@ -34,7 +34,7 @@ pub struct ReportArgs {
     pub color: ColorChoice,
 }
 
-impl ReportArgs {
+impl OutputArgs {
     /// The text report's colours: as `--color` says, and none in a file unless asked for.
     pub fn style(&self) -> Style {
         let color = match (&self.output, self.color) {

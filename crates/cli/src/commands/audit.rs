@@ -22,7 +22,7 @@ use saml_core::aws::{AccountId, Region};
 use saml_core::Timestamp;
 use saml_render::audit::Scope;
 
-use crate::output::{ReportArgs, ReportFormat};
+use crate::output::{OutputArgs, ReportFormat};
 use crate::Failure;
 
 /// Tries per AWS call, the first and its retries (standard retry mode: exponential backoff with
@@ -84,7 +84,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", default_value_t = NonZeroUsize::new(DEFAULT_CONCURRENCY).unwrap_or(NonZeroUsize::MIN), requires = "organization")]
     concurrency: NonZeroUsize,
     #[command(flatten)]
-    report: ReportArgs,
+    report: OutputArgs,
 }
 
 pub fn run(args: AuditArgs) -> Result<u8, Failure> {

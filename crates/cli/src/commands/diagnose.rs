@@ -3,14 +3,14 @@
 
 use std::path::PathBuf;
 
-use crate::input::{self, Kind, Source};
-use crate::output::{ReportArgs, ReportFormat};
-use crate::progress::{Terminal, TimingArgs};
-use crate::Failure;
 use clap::Args;
 use saml_core::decode::MAX_INPUT_BYTES;
 use saml_core::Timestamp;
 use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Phase};
+
+use crate::input::{self, Kind, Source};
+use crate::progress::Terminal;
+use crate::Failure;
 
 #[derive(Args)]
 pub struct DiagnoseArgs {
@@ -30,11 +30,9 @@ pub struct DiagnoseArgs {
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
     #[command(flatten)]
-    report: ReportArgs,
+    keys: crate::keys::KeyArgs,
     #[command(flatten)]
-    aws: crate::aws::AwsArgs,
-    #[command(flatten)]
-    timing: TimingArgs,
+    report: crate::report::ReportArgs,
 }
 
 pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
@@ -49,8 +47,9 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
             .transpose()?,
         relay_state: args.relay_state.clone(),
         metadata: args.metadata.as_deref().map(read_metadata).transpose()?,
+        decryption_keys: args.keys.read()?,
     };
-    let mut diagnosis = match input::sniff(&source, &mut *reader)? {
+    let diagnosis = match input::sniff(&source, &mut *reader)? {
         Kind::Har => diagnose_capture(
             source.label(),
             reader,
@@ -65,20 +64,8 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
             diagnose_pasted(source.label(), &bytes, &options, &mut terminal)
         }
     };
-    if args.aws.aws {
-        let started = std::time::Instant::now();
-        args.aws.check(&mut diagnosis, options.metadata.as_ref())?;
-        diagnosis.account_checked = true;
-        saml_diagnosis::Observer::spent(&mut terminal, Phase::AccountChecks, started.elapsed());
-    }
-    let report = match args.report.format {
-        ReportFormat::Json => format!("{}\n", saml_render::json(&diagnosis)),
-        ReportFormat::Text => saml_render::text(&diagnosis, args.report.style()),
-        ReportFormat::Html => saml_render::html::render(&diagnosis),
-    };
-    args.report.write(&report)?;
-    terminal.finish(args.timing.timings);
-    Ok(u8::from(diagnosis.has_errors()))
+    args.report
+        .finish(diagnosis, options.metadata.as_ref(), terminal)
 }
 
 /// Reads and parses an identity provider's metadata file; failing to is a usage error.

@@ -2,6 +2,7 @@
 //! libraries and writes its output.
 
 pub mod audit;
+pub mod capture;
 pub mod decode;
 pub mod diagnose;
 pub mod explain;

@@ -48,6 +48,15 @@ pub enum AssertionEncryptionMode {
 }
 
 impl AssertionEncryptionMode {
+    /// The value as IAM spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Required => "Required",
+            Self::Allowed => "Allowed",
+            Self::Other(value) => value,
+        }
+    }
+
     /// Reads the API's value. The reference spells them `Required` and `Allowed` and says
     /// nothing about case; either case is read the same, so the rules hold whichever it is.
     pub fn parse(value: &str) -> Self {
@@ -61,10 +70,11 @@ impl AssertionEncryptionMode {
     }
 }
 
-/// One `PrivateKeyList` member of GetSAMLProvider (a `SAMLPrivateKey`; at most 2).
+/// One `SAMLPrivateKey` of GetSAMLProvider's `PrivateKeyList` (at most two): IAM returns its
+/// identifier and when it was uploaded, never the key or its public half.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SamlPrivateKey {
-    /// `KeyId`: 22-64 of `[A-Z0-9]`.
+    /// `KeyId`: 22 to 64 of `[A-Z0-9]`, "the unique identifier for the SAML private key".
     pub key_id: String,
     /// `Timestamp`: when the key was uploaded.
     pub timestamp: Option<Timestamp>,
@@ -84,7 +94,7 @@ pub struct SamlProvider {
     pub uuid: Option<String>,
     /// `AssertionEncryptionMode`; absent on providers that never set it.
     pub assertion_encryption_mode: Option<AssertionEncryptionMode>,
-    /// `PrivateKeyList`.
+    /// `PrivateKeyList`: the private keys it decrypts encrypted assertions with.
     pub private_keys: Vec<SamlPrivateKey>,
 }
 

@@ -2,8 +2,9 @@
 //! 127.0.0.1, MOTO_ENDPOINT, started by .ci/run). The test builds an organization: a management
 //! account with the auditing user, and member accounts reached by assuming the role
 //! `audit/SamlDoctorAudit` in each:
-//! - `rollover`: SAML providers holding a current-only, an old-only, an expired, a two-certificate,
-//!   another tenant's and an encrypted-assertion metadata, and an Okta one no role trusts; roles
+//! - `rollover`: SAML providers holding a current-only, an old-only, an expired, an expiring, a
+//!   two-certificate, another tenant's and an encrypted-assertion metadata, and an Okta one no role
+//!   trusts; roles
 //!   with each trust-policy fault (a deleted provider, no sts:AssumeRoleWithSAML, a SAML:aud that is
 //!   no AWS endpoint) beside healthy ones; a SAML Connect instance whose users break each rule;
 //! - `healthy`: a two-certificate provider, the role trusting it, and the expected users;
@@ -182,6 +183,7 @@ async fn rollover_account(iam: &aws_sdk_iam::Client, id: &str) {
         ("CurrentOnly", "provider-current.xml"),
         ("OldOnly", "provider-old.xml"),
         ("Expired", "provider-expired.xml"),
+        ("Expiring", "provider-expiring.xml"),
         ("OtherTenant", "provider-other-entity.xml"),
         ("Okta", "provider-okta.xml"),
         ("Encrypted", "provider-two.xml"),
@@ -215,6 +217,10 @@ async fn rollover_account(iam: &aws_sdk_iam::Client, id: &str) {
         (
             "OtherTenantRole",
             saml_trust(id, "OtherTenant", WITH_SAML, GLOBAL),
+        ),
+        (
+            "ExpiringRole",
+            saml_trust(id, "Expiring", WITH_SAML, GLOBAL),
         ),
         (
             "EncryptedRole",
@@ -375,6 +381,8 @@ async fn audit_an_organization_on_moto() {
         pair("iam_provider_missing_next_cert", provider("OldOnly")),
         pair("iam_provider_expired", provider("Expired")),
         pair("iam_provider_missing_next_cert", provider("Expired")),
+        pair("iam_provider_metadata_expiring", provider("Expiring")),
+        pair("iam_provider_missing_next_cert", provider("Expiring")),
         pair("iam_provider_entity_id_mismatch", provider("OtherTenant")),
         pair("iam_provider_encryption_key_missing", provider("Encrypted")),
         pair("trust_policy_provider_not_found", role("Deleted")),
@@ -417,6 +425,20 @@ async fn audit_an_organization_on_moto() {
             && ["code", "severity", "resource", "title", "fix"]
                 .iter()
                 .all(|k| f[k].is_string())));
+    // A certificate expiring within --warn-days (30).
+    let expiring = rollover_findings
+        .iter()
+        .find(|f| {
+            f["code"] == "iam_provider_metadata_expiring" && f["resource"] == provider("Expiring")
+        })
+        .unwrap();
+    assert!(
+        expiring["detail"]
+            .as_str()
+            .unwrap()
+            .contains("expires on 2026-06-15T00:00:00Z (14 days from"),
+        "{expiring:#}"
+    );
     // The next certificate's rollover, before it happens.
     let next = the_finding(&report, rollover, "iam_provider_missing_next_cert");
     assert_eq!(next["severity"], "warning");

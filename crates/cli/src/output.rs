@@ -1,9 +1,20 @@
-//! Writing what a command produced: to standard output (quietly ending when the reader has gone),
-//! or to a file written whole or not at all.
+//! Writing what a command produced: in which format ([`ReportFormat`]), to standard output
+//! (quietly ending when the reader has gone), or to a file written whole or not at all.
 
 use std::path::{Path, PathBuf};
 
 use crate::Failure;
+
+/// How a command with a page (`diagnose`, `trail`) prints its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For people
+    Text,
+    /// For scripts: one JSON object
+    Json,
+    /// One self-contained HTML page
+    Html,
+}
 
 /// Where an output is written before it is renamed to `path`: beside it, `<name>.partial`.
 pub fn partial_path(path: &Path) -> PathBuf {

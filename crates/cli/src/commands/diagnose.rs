@@ -10,6 +10,7 @@ use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Phase};
 use saml_render::Style;
 
 use crate::input::{self, Kind, Source};
+use crate::output::ReportFormat;
 use crate::progress::{Terminal, TimingArgs};
 use crate::{ColorChoice, Failure};
 
@@ -43,17 +44,6 @@ pub struct DiagnoseArgs {
     aws: crate::aws::AwsArgs,
     #[command(flatten)]
     timing: TimingArgs,
-}
-
-/// How `diagnose` prints its report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    /// For people
-    Text,
-    /// For scripts: one JSON object
-    Json,
-    /// One self-contained HTML page
-    Html,
 }
 
 pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {

@@ -9,3 +9,4 @@ pub mod metadata;
 pub mod redact;
 pub mod sessions;
 pub mod setup;
+pub mod trail;

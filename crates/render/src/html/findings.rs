@@ -8,8 +8,8 @@ use saml_core::{Code, Severity};
 use saml_diagnosis::Diagnosis;
 
 use super::checks::account_checks;
-use super::escape::{scrub, text};
 use super::placed::{provenance, Placed};
+use crate::page::escape::{scrub, text};
 use crate::words::{counts, severity_label, verdict_words};
 
 fn glyph(s: Severity) -> &'static str {

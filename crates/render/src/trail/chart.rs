@@ -39,14 +39,20 @@ fn day_text(n: i64) -> String {
     trail::window::day_of(Timestamp::from_unix_millis(n.saturating_mul(DAY_MILLIS)))
 }
 
-/// The colour slot of each cause, by its rank in the report (most frequent first).
+/// The colour slot of the cause of `rank` in the report (most frequent first).
+pub fn colour(rank: usize) -> usize {
+    rank.min(COLOURS)
+}
+
+/// The colour slot of a cause.
 fn slot(report: &Report, code: trail::Cause) -> usize {
-    report
-        .causes
-        .iter()
-        .position(|c| c.code == code)
-        .unwrap_or(COLOURS)
-        .min(COLOURS)
+    colour(
+        report
+            .causes
+            .iter()
+            .position(|c| c.code == code)
+            .unwrap_or(COLOURS),
+    )
 }
 
 /// Failures per bar and colour slot.
@@ -91,16 +97,19 @@ fn total(bar: &[u64; COLOURS + 1]) -> u64 {
     bar.iter().fold(0, |a, n| a.saturating_add(*n))
 }
 
-/// The smallest 1, 2 or 5 times a power of ten at or above `n`: the top of the axis.
-fn nice_ceiling(n: u64) -> u64 {
-    let mut step = 1u64;
+/// The value axis for a tallest bar of `n`: its step (1, 2 or 5 times a power of ten, the
+/// smallest that needs at most five steps) and its top (a whole number of steps at or above `n`).
+fn axis(n: u64) -> (u64, u64) {
+    let mut power = 1u64;
     loop {
         for m in [1, 2, 5] {
-            if step.saturating_mul(m) >= n {
-                return step.saturating_mul(m);
+            let step = power.saturating_mul(m);
+            let steps = n.div_ceil(step).max(1);
+            if steps <= 5 || step == u64::MAX {
+                return (step, steps.saturating_mul(step));
             }
         }
-        step = step.saturating_mul(10);
+        power = power.saturating_mul(10);
     }
 }
 
@@ -117,7 +126,7 @@ pub fn figure(out: &mut String, report: &Report) {
             _ => "other causes".to_owned(),
         })
         .collect();
-    let top = nice_ceiling(bars.counts.iter().map(total).max().unwrap_or(1)).max(1);
+    let (step, top) = axis(bars.counts.iter().map(total).max().unwrap_or(1));
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let bar_w = plot_w / bars.counts.len() as f64;
@@ -132,13 +141,9 @@ pub fn figure(out: &mut String, report: &Report) {
         bars.label(0),
         bars.label(bars.counts.len() - 1)
     );
-    // The value axis: four steps.
-    let step = |i: u64| (u128::from(top) * u128::from(i) / 4) as u64;
-    for i in 0..=4u64 {
-        let value = step(i);
-        if i > 0 && value == step(i - 1) {
-            continue;
-        }
+    // The value axis.
+    let mut value = 0u64;
+    loop {
         let y = TOP + plot_h - plot_h * value as f64 / top as f64;
         let _ = writeln!(
             out,
@@ -148,11 +153,16 @@ pub fn figure(out: &mut String, report: &Report) {
             y + 4.0,
             thousands(value)
         );
+        if value >= top {
+            break;
+        }
+        value = value.saturating_add(step).min(top);
     }
     let labels_every = bars.counts.len().div_ceil(12);
     for (i, bar) in bars.counts.iter().enumerate() {
         let x = LEFT + bar_w * i as f64;
-        let gap = (bar_w * 0.2).min(12.0);
+        // A few days make wide slots: a bar stays at most 72 units wide, centred in its slot.
+        let w = (bar_w * 0.8).min(72.0).max(1.0);
         let mut y = TOP + plot_h;
         let _ = writeln!(out, "<g class=\"bar\">");
         for (s, &n) in bar.iter().enumerate().filter(|(_, n)| **n > 0) {
@@ -161,8 +171,8 @@ pub fn figure(out: &mut String, report: &Report) {
             let _ = writeln!(
                 out,
                 "<rect class=\"s{s}\" x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{}: {} {}</title></rect>",
-                x + gap / 2.0,
-                (bar_w - gap).max(1.0),
+                x + (bar_w - w) / 2.0,
+                w,
                 bars.label(i),
                 text(&names[s]),
                 thousands(n)
@@ -268,11 +278,13 @@ mod tests {
     }
 
     #[test]
-    fn axis_tops() {
-        assert_eq!(nice_ceiling(0), 1);
-        assert_eq!(nice_ceiling(3), 5);
-        assert_eq!(nice_ceiling(12), 20);
-        assert_eq!(nice_ceiling(u64::MAX), u64::MAX);
+    fn axis_steps() {
+        assert_eq!(axis(0), (1, 1));
+        assert_eq!(axis(3), (1, 3));
+        assert_eq!(axis(12), (5, 15));
+        assert_eq!(axis(101), (50, 150));
+        let (step, top) = axis(u64::MAX);
+        assert!(top >= step && top == u64::MAX);
     }
 
     #[test]

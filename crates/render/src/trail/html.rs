@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use trail::{CauseReport, Report, UserReport, WarningKind};
 
 use super::{chart, count, headline, thousands, window, Source, SHOWN_USERS};
-use crate::page::escape::{scrub, text};
+use crate::page::escape::{attr, scrub, text};
 use crate::words::severity_label;
 
 /// The trail page's own style, after the shared one.
@@ -40,8 +40,8 @@ pub fn html(report: &Report, source: &Source) -> String {
     if report.causes.is_empty() {
         out.push_str("<p class=\"muted\">No failed sign-in in the window.</p>\n");
     }
-    for c in &report.causes {
-        cause(&mut out, c);
+    for (rank, c) in report.causes.iter().enumerate() {
+        cause(&mut out, c, chart::colour(rank));
     }
     out.push_str("</section>\n<section id=\"users\" aria-labelledby=\"users-h\">\n<h2 id=\"users-h\">Users who failed to sign in</h2>\n");
     users(&mut out, &report.users);
@@ -95,15 +95,13 @@ fn verdict(out: &mut String, report: &Report, source: &Source) {
         ))
     );
     if !report.causes.is_empty() {
-        out.push_str("<ul class=\"codes\" aria-label=\"causes\">");
+        out.push_str("<ul class=\"codes causes\" aria-label=\"causes, most frequent first\">");
         for c in &report.causes {
             let _ = write!(
                 out,
-                "<li class=\"sev-error\"><a href=\"#cause-{code}\"><span class=\"sev\">✗ {}</span> <code>{code}</code> <span class=\"title\">{}</span> <span class=\"n\">{} · {}</span></a></li>",
-                severity_label(saml_core::Severity::Error),
-                text(&c.title),
-                text(&count(c.count, "failure", "failures")),
-                text(&count(c.users, "user", "users")),
+                "<li class=\"sev-error\"><a href=\"#cause-{code}\" title=\"{}\"><span class=\"sev\">✗</span> <code>{code}</code> <span class=\"n\">{}</span></a></li>",
+                attr(&format!("{}: {}, {}", c.title, count(c.count, "failure", "failures"), count(c.users, "user", "users"))),
+                thousands(c.count),
                 code = text(c.code.as_str()),
             );
         }
@@ -119,11 +117,12 @@ fn verdict(out: &mut String, report: &Report, source: &Source) {
     out.push_str("</header>\n");
 }
 
-fn cause(out: &mut String, c: &CauseReport) {
+/// One cause's card; `colour` is its slot in the chart.
+fn cause(out: &mut String, c: &CauseReport, colour: usize) {
     let code = text(c.code.as_str());
     let _ = writeln!(
         out,
-        "<article class=\"finding sev-error\" id=\"cause-{code}\">\n<h4><span class=\"sev\">✗ {}</span> <code>{code}</code> · {}</h4>\n<p class=\"stats\"><strong>{}</strong> · {} · first <time>{}</time> · last <time>{}</time></p>",
+        "<article class=\"finding sev-error\" id=\"cause-{code}\">\n<h4><span class=\"sev\">✗ {}</span> <span class=\"swatch s{colour}\" aria-hidden=\"true\"></span><code>{code}</code> · {}</h4>\n<p class=\"stats\"><strong>{}</strong> · {} · first <time>{}</time> · last <time>{}</time></p>",
         severity_label(saml_core::Severity::Error),
         text(&c.title),
         text(&count(c.count, "failure", "failures")),
@@ -178,7 +177,7 @@ fn users(out: &mut String, users: &[UserReport]) {
         text(&count(users.len() as u64, "user", "users")),
         thousands(recovered as u64)
     );
-    out.push_str("<table class=\"users\">\n<thead><tr><th scope=\"col\">User</th><th scope=\"col\">Failures</th><th scope=\"col\">Causes</th><th scope=\"col\">Last failure (UTC)</th><th scope=\"col\">Recovered</th></tr></thead>\n<tbody>\n");
+    out.push_str("<table class=\"users\">\n<thead><tr><th scope=\"col\">User</th><th scope=\"col\" class=\"num\">Failures</th><th scope=\"col\">Causes</th><th scope=\"col\">Last failure (UTC)</th><th scope=\"col\">Recovered</th></tr></thead>\n<tbody>\n");
     for u in users.iter().take(SHOWN_USERS) {
         let codes: Vec<String> = u
             .codes

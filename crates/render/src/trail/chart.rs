@@ -162,7 +162,7 @@ pub fn figure(out: &mut String, report: &Report) {
     for (i, bar) in bars.counts.iter().enumerate() {
         let x = LEFT + bar_w * i as f64;
         // A few days make wide slots: a bar stays at most 72 units wide, centred in its slot.
-        let w = (bar_w * 0.8).min(72.0).max(1.0);
+        let w = (bar_w * 0.8).clamp(1.0, 72.0);
         let mut y = TOP + plot_h;
         let _ = writeln!(out, "<g class=\"bar\">");
         for (s, &n) in bar.iter().enumerate().filter(|(_, n)| **n > 0) {

@@ -39,6 +39,7 @@ class Har:
     def __init__(self, browser):
         self.browser = browser
         self.entries = []
+        self.extra_pages = []
         self.ua = {"chrome": CHROME_UA, "firefox": FIREFOX_UA, "safari": SAFARI_UA}[browser]
 
     def add(self, started, method, url, status=200, mime="text/html", body=None, post=None, req_headers=(), resp_headers=(), redirect="", encoding=None, resource="document"):
@@ -74,7 +75,7 @@ class Har:
         creator = {"chrome": {"name": "WebInspector", "version": "537.36"}, "firefox": {"name": "Firefox", "version": "125.0"},
                    "safari": {"name": "WebKit Web Inspector", "version": "19618.1.15.11.14"}}[self.browser]
         doc = {"log": {"version": "1.2", "creator": creator,
-                       "pages": [{"startedDateTime": self.entries[0]["startedDateTime"], "id": "page_1", "title": "Sign in", "pageTimings": {"onContentLoad": 412.5, "onLoad": 530.1}}],
+                       "pages": [{"startedDateTime": self.entries[0]["startedDateTime"], "id": "page_1", "title": "Sign in", "pageTimings": {"onContentLoad": 412.5, "onLoad": 530.1}}] + self.extra_pages,
                        "entries": self.entries}}
         with open(path, "w", encoding="utf-8") as f:
             json.dump(doc, f, indent=2 if self.browser == "chrome" else None, ensure_ascii=False)
@@ -306,6 +307,9 @@ def planted_secrets(out):
     h.add("2024-05-14T09:31:13.000Z", "GET", f"{CONNECT}/connect/page", mime="text/html", body=base64.b64encode(html.encode()).decode(), encoding="base64")
     h.add("2024-05-14T09:31:14.000Z", "GET", f"{CONNECT}/config.txt", mime="text/plain",
           body=f"[default]\naws_access_key_id = {p('AKIAPLANTED000000004')}\naws_secret_access_key = {p('wJalrXUtnFEMI/K7MDENG/bPxRfiPLANTEDKEY03')}\n")
+    # A page with no title of its own, which Chrome titles with its URL, scheme dropped.
+    h.extra_pages.append({"startedDateTime": "2024-05-14T09:31:13.000Z", "id": "page_2", "pageTimings": {"onContentLoad": -1, "onLoad": -1},
+                          "title": f"login.microsoftonline.com/{TENANT}/oauth2/authorize?client_id=x&code={p('PLANTEDpagetitlecode')}#id_token={p('PLANTEDpagetitlefragment')}"})
     h.write(f"{out}/planted-secrets.har")
     with open(f"{out}/planted-secrets.values", "w") as f:
         f.write("\n".join(planted) + "\n")

@@ -26,9 +26,9 @@ AT = "2024-05-14T09:31:09Z"
 # Inputs of `saml-doctor trail`.
 TRAILS = ["examples/cloudtrail"]
 
-# Not inputs to diagnose: keys, metadata, manifests, notes, the browser test, the embedding example,
-# CloudTrail logs (TRAILS, below).
-SKIP_DIRS = {"saml-keys", "keys", "browser", "embed", "snapshots", "support", "aws-config-empty", "cloudtrail"}
+# Not inputs to diagnose: keys, metadata, manifests, notes, the browser tests (the HTML page's, and
+# the recording's fake identity provider), the embedding example, CloudTrail logs (TRAILS, above).
+SKIP_DIRS = {"saml-keys", "keys", "browser", "capture", "embed", "snapshots", "support", "aws-config-empty", "cloudtrail"}
 SKIP_NAMES = {"manifest.json", "package.json", "package-lock.json"}
 
 

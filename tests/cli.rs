@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod support;
-use support::{json, policy_actions, root};
+use support::{codes, json, policy_actions, root};
 
 const AT: &str = "2024-05-14T09:31:09Z";
 
@@ -42,15 +42,6 @@ fn run_stdin(args: &[&str], input: &[u8]) -> Output {
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
     out
-}
-
-fn codes(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 fn problems(report: &Value) -> Vec<String> {

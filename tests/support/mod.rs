@@ -34,6 +34,16 @@ pub fn json(args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), value)
 }
 
+/// Every finding's code in a JSON report, in the report's order.
+pub fn codes(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// Every action an IAM policy document (`aws-policy`'s output) allows, statement by statement.
 pub fn policy_actions(policy: &Value) -> Vec<&str> {
     policy["Statement"]

@@ -95,7 +95,8 @@ pub struct Pipe {
 }
 
 /// The shell script between this process and the browser: `$0` is the profile directory, the
-/// rest is the browser's command line.
+/// rest is the browser's command line. It removes the profile with `/bin/rm` first: the PATH
+/// it inherits may not lead to `rm`.
 #[cfg(unix)]
 const WRAPPER: &str = r#"dir=$0
 exec 3<&0 4>&1 0</dev/null 1>/dev/null
@@ -104,7 +105,7 @@ pid=$!
 exec 3<&- 4>&-
 wait "$pid"
 status=$?
-rm -rf -- "$dir"
+/bin/rm -rf -- "$dir" 2>/dev/null || rm -rf -- "$dir"
 exit "$status""#;
 
 /// Starts `browser` on `profile` (see the module's documentation).

@@ -101,54 +101,5 @@ impl Default for Options {
 }
 
 /// A URL as it may be shown: scheme, host and path (tokens in the path redacted, long segments
-/// cut) and the *names* of its query parameters, never their values.
-pub fn display_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "[not a URL]".into();
-    };
-    let rest = rest.split('#').next().unwrap_or(rest);
-    let host = har::url::host_of(url).unwrap_or_default();
-    let after = rest.find(['/', '?']).map_or("", |i| &rest[i..]);
-    let (path, query) = after.split_once('?').unwrap_or((after, ""));
-    let mut out = format!("{scheme}://{host}{}", har::steps::safe_path(path));
-    let names: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .take(8)
-        .map(|p| {
-            let name = p.split('=').next().unwrap_or("");
-            let name = har::redact::redact_patterns(name, &mut Vec::new());
-            if name.chars().count() > 40 {
-                "[long name]=…".into()
-            } else {
-                format!("{name}=…")
-            }
-        })
-        .collect();
-    if !names.is_empty() {
-        out.push('?');
-        out.push_str(&names.join("&"));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_shown_url_keeps_host_path_and_parameter_names_only() {
-        assert_eq!(
-            display_url("https://idp.example.com:8443/login?access_token=planted-token&case=a#x"),
-            "https://idp.example.com/login?access_token=…&case=…"
-        );
-        assert_eq!(
-            display_url("https://us-east-1.signin.aws/platform/saml/acs/5c1a3e9f-2b7d-4a60-8e14"),
-            "https://us-east-1.signin.aws/platform/saml/acs/5c1a3e9f-2b7d-4a60-8e14"
-        );
-        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.ZmFrZS1zaWduYXR1cmU";
-        let shown = display_url(&format!("https://x.example/t/{jwt}?a=b"));
-        assert!(!shown.contains(jwt), "{shown}");
-        assert_eq!(display_url("about:blank"), "[not a URL]");
-    }
-}
+/// cut) and the *names* of its query parameters, never their values (the reports' own rule).
+pub use har::steps::display_url;

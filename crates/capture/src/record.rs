@@ -131,8 +131,9 @@ pub fn hosts_visited(requests: &[Request]) -> Vec<String> {
 }
 
 /// A page title as it may be kept: Chrome titles a page that has none with its URL, query
-/// and all, and `redact` does not look into titles, so anything after a `?` or `#` in a title
-/// that holds one is dropped (a real title rarely does; a token in a URL often does).
+/// and all, so anything after a `?` or `#` in a title that holds one is dropped (a real title
+/// rarely does; a token in a URL often does). `redact` also redacts a title as a URL, but only
+/// the parameters whose names say they are secret: this keeps the rest out of the HAR too.
 pub(crate) fn safe_title(title: &str) -> String {
     let kept = title.split(['?', '#']).next().unwrap_or("");
     cut(kept.to_string(), 1024)

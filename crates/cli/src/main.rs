@@ -24,6 +24,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Record a sign-in in Chrome, Chromium or Edge (fresh temporary profile) and diagnose it as
+    /// it happens: start at the identity provider's app URL, sign in, read the cause and fix
+    Capture(commands::capture::CaptureArgs),
     /// Diagnose a sign-in: a HAR capture, or a SAMLResponse in any encoding (form value,
     /// base64, URL-encoded, XML)
     Diagnose(commands::diagnose::DiagnoseArgs),
@@ -125,6 +128,7 @@ mod commands;
 mod input;
 mod output;
 mod progress;
+mod report;
 
 fn man_page() -> Result<u8, Failure> {
     let mut out = Vec::new();
@@ -143,6 +147,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Capture(args) => commands::capture::run(args),
         Command::Diagnose(args) => commands::diagnose::run(args),
         Command::Decode(args) => commands::decode::run(args),
         Command::Extract(args) => commands::extract::run(args),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Failure;
 
-/// How a command with a page (`diagnose`, `trail`) prints its report.
+/// How a command with a page (`diagnose`, `capture`, `trail`) prints its report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
     /// For people

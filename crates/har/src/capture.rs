@@ -107,6 +107,9 @@ impl Message {
     }
 }
 
+/// The most hosts kept in [`Capture::hosts_visited`].
+pub const MAX_HOSTS: usize = 16;
+
 /// What a scan of a HAR file found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Capture {
@@ -124,6 +127,11 @@ pub struct Capture {
     pub direct_connect_visit: Option<(usize, String)>,
     /// Identity-provider and AWS sign-in URLs seen, to explain a capture with no response.
     pub signin_urls: Vec<(usize, String)>,
+    /// The hosts of the pages visited ([`crate::steps::is_page_visit`]), in order of first
+    /// visit, at most [`MAX_HOSTS`]; to explain a capture with no response.
+    pub hosts_visited: Vec<String>,
+    /// Further hosts visited, not kept.
+    pub more_hosts: usize,
     /// SAMLResponse values that `saml-doctor redact --saml drop` replaced with a marker.
     pub dropped_responses: usize,
     /// Fields skipped for being over their limit: (entry, URL, field, limit).
@@ -257,9 +265,16 @@ impl Capture {
                 let urls: Vec<String> = self
                     .signin_urls
                     .iter()
-                    .map(|(i, u)| format!("entry {i}: {u}"))
+                    .map(|(i, u)| format!("entry {i}: {}", crate::steps::display_url(u)))
                     .collect();
                 detail += &format!("; sign-in URLs seen: {}", urls.join(", "));
+            }
+            let hosts = self.hosts_visited.join(", ");
+            if !hosts.is_empty() {
+                detail += &format!("; hosts visited: {hosts}");
+                if self.more_hosts > 0 {
+                    detail += &format!(" and {} more", self.more_hosts);
+                }
             }
             if !self.posts_without_body.is_empty() {
                 detail += "; a POST to AWS's SAML endpoint was recorded without its body (see har_post_data_missing)";
@@ -271,11 +286,13 @@ impl Capture {
                     if self.dropped_responses == 1 { " was" } else { "s were" }
                 );
             }
-            findings.push(
-                Finding::new(Code::SamlResponseNotFound, detail)
-                    .with("entries", self.entries.to_string())
-                    .with("saml_requests", requests.to_string()),
-            );
+            let mut finding = Finding::new(Code::SamlResponseNotFound, detail)
+                .with("entries", self.entries.to_string())
+                .with("saml_requests", requests.to_string());
+            if !hosts.is_empty() {
+                finding = finding.with("hosts_visited", hosts);
+            }
+            findings.push(finding);
         } else if responses > 1 {
             let list: Vec<String> = self
                 .responses()

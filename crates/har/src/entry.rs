@@ -40,6 +40,9 @@ pub struct Entry {
     pub content_encoding: Option<String>,
     /// The response body, when it may hold an HTML form (HTML or unknown type, under the cap).
     pub content_text: Option<Vec<u8>>,
+    /// What the browser fetched it as (`_resourceType`: `document`, `xhr`, `script`, ...), when
+    /// the HAR says (Chrome and Edge do).
+    pub resource_type: Option<String>,
     /// Fields that could hold a SAML message but were over their limit and skipped:
     /// (field, limit in bytes).
     pub oversized: Vec<(&'static str, usize)>,
@@ -211,6 +214,7 @@ fn read_entry<R: Source>(r: &mut Reader<R>, index: usize) -> Result<Entry, JsonE
     while r.next_key(&mut first, &mut key)? {
         match key.as_slice() {
             b"startedDateTime" => entry.started = small_string(r, 64)?,
+            b"_resourceType" => entry.resource_type = small_string(r, 32)?,
             b"request" if r.kind()? == ValueKind::Object => read_request(r, &mut entry)?,
             b"response" if r.kind()? == ValueKind::Object => read_response(r, &mut entry)?,
             _ => r.skip_value()?,
@@ -371,7 +375,7 @@ mod tests {
        "request": {"method": "POST", "url": "https://signin.aws.amazon.com/saml", "headers": [{"name": "Cookie", "value": "secret"}],
          "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "SAMLResponse=abc", "params": [{"name": "SAMLResponse", "value": "abc"}, {"name": "x", "value": "y"}]}},
        "response": {"status": 302, "content": {"size": 0, "mimeType": "text/html", "text": "<html/>"}}},
-      {"startedDateTime": "2024-05-14T09:31:10Z", "request": {"method": "GET", "url": "https://a/img"},
+      {"startedDateTime": "2024-05-14T09:31:10Z", "_resourceType": "image", "request": {"method": "GET", "url": "https://a/img"},
        "response": {"status": 200, "content": {"mimeType": "image/png", "text": "iVBORw0KGgo=", "encoding": "base64"}}}
     ]}}"#;
 
@@ -391,6 +395,8 @@ mod tests {
         assert_eq!(e[0].post_param_count, 2);
         assert_eq!(e[0].content_text.as_deref(), Some(&b"<html/>"[..]));
         assert_eq!(e[1].content_text, None, "images are skipped");
+        assert_eq!(e[0].resource_type, None);
+        assert_eq!(e[1].resource_type.as_deref(), Some("image"));
         assert_eq!(e[1].index, 1);
     }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::entry::Entry;
 
 /// Where in an entry a message was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LocationKind {
     /// The request's form body: the browser posting the message.

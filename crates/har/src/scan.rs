@@ -12,7 +12,7 @@ use saml_core::decode::{self, MessageField};
 use saml_core::identity_center::is_aws_saml_endpoint as is_aws_signin_endpoint;
 use saml_core::Timestamp;
 
-use crate::capture::{Capture, CutInfo, Message, Sighting};
+use crate::capture::{Capture, CutInfo, Message, Sighting, MAX_HOSTS};
 use crate::entry::{self, Cut, Entry, NotHar, WalkError};
 use crate::find::find_in_entry;
 use crate::json::Source;
@@ -161,6 +161,15 @@ fn absorb(
             .push((entry.index, entry.url.clone()));
     }
     let host = host_of(&entry.url);
+    if let Some(h) = host.as_deref() {
+        if !capture.hosts_visited.iter().any(|v| v == h) && crate::steps::is_page_visit(&entry) {
+            if capture.hosts_visited.len() < MAX_HOSTS {
+                capture.hosts_visited.push(h.to_owned());
+            } else {
+                capture.more_hosts += 1;
+            }
+        }
+    }
     if is_signin_url(host.as_deref(), &entry.url)
         && capture.signin_urls.len() < 10
         && !capture
@@ -436,13 +445,29 @@ mod tests {
 
     #[test]
     fn no_response_says_what_was_seen() {
-        let h = har(&[entry(
-            "2024-05-14T09:31:08Z",
-            "GET",
-            "https://login.microsoftonline.com/t/saml2?SAMLRequest=fZFBT8Mw",
-            None,
-            None,
-        )]);
+        let h = har(&[
+            entry(
+                "2024-05-14T09:31:07Z",
+                "GET",
+                "https://portal.example.com/start?access_token=planted",
+                None,
+                None,
+            ),
+            entry(
+                "2024-05-14T09:31:08Z",
+                "GET",
+                "https://login.microsoftonline.com/t/saml2?SAMLRequest=fZFBT8Mw&sso_nonce=planted",
+                None,
+                None,
+            ),
+            entry(
+                "2024-05-14T09:31:08Z",
+                "GET",
+                "https://cdn.example.net/app.js",
+                None,
+                None,
+            ),
+        ]);
         let c = scan(h.as_bytes(), |_| {}).unwrap();
         let f = c.findings();
         assert_eq!(f[0].code, Code::SamlResponseNotFound);
@@ -451,11 +476,47 @@ mod tests {
             "{}",
             f[0].detail
         );
+        // The sign-in URL with its parameters' names, never their values.
         assert!(
-            f[0].detail.contains("login.microsoftonline.com"),
+            f[0].detail.contains(
+                "sign-in URLs seen: entry 1: https://login.microsoftonline.com/t/saml2?SAMLRequest=…&sso_nonce=…"
+            ),
             "{}",
             f[0].detail
         );
+        // The pages visited, not what they loaded.
+        assert!(
+            f[0].detail
+                .ends_with("; hosts visited: portal.example.com, login.microsoftonline.com"),
+            "{}",
+            f[0].detail
+        );
+        assert_eq!(
+            f[0].evidence.get("hosts_visited"),
+            Some("portal.example.com, login.microsoftonline.com")
+        );
+        assert!(!f[0].detail.contains("planted"), "{}", f[0].detail);
+    }
+
+    #[test]
+    fn the_hosts_visited_are_bounded() {
+        let entries: Vec<String> = (0..MAX_HOSTS + 3)
+            .map(|i| {
+                entry(
+                    "2024-05-14T09:31:07Z",
+                    "GET",
+                    &format!("https://h{i}.example.com/"),
+                    None,
+                    None,
+                )
+            })
+            .collect();
+        let c = scan(har(&entries).as_bytes(), |_| {}).unwrap();
+        assert_eq!(c.hosts_visited.len(), MAX_HOSTS);
+        assert_eq!(c.more_hosts, 3);
+        assert!(c.findings()[0]
+            .detail
+            .ends_with(", h15.example.com and 3 more"));
     }
 
     #[test]

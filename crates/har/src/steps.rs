@@ -284,6 +284,49 @@ fn query_names(query: &str) -> Vec<String> {
     names
 }
 
+/// A URL as it may be shown to a person or put in a report: scheme, host and path (tokens in
+/// the path replaced, long segments cut) and the *names* of its query parameters, never their
+/// values (`https://idp.example.com/login?access_token=…&case=…`).
+pub fn display_url(url: &str) -> String {
+    let Some((scheme, _)) = url.split_once("://") else {
+        return "[not a URL]".into();
+    };
+    if scheme.is_empty()
+        || scheme.len() > 16
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return "[not a URL]".into();
+    }
+    let (path, query) = split_url(url);
+    let mut out = format!(
+        "{scheme}://{}{}",
+        host_of(url).unwrap_or_default(),
+        safe_path(path)
+    );
+    let names: Vec<String> = query_names(query)
+        .into_iter()
+        .map(|n| if n == "…" { n } else { format!("{n}=…") })
+        .collect();
+    if !names.is_empty() {
+        out.push('?');
+        out.push_str(&names.join("&"));
+    }
+    out
+}
+
+/// A page the user visited, as opposed to what a page loaded (its scripts, images, API calls):
+/// what the HAR calls a `document`, or, in a HAR that does not say (Firefox, Safari), a
+/// response that looks like one (HTML, a redirect, a form POST, a failed request) and is not a
+/// static file.
+pub fn is_page_visit(entry: &Entry) -> bool {
+    match &entry.resource_type {
+        Some(kind) => kind.eq_ignore_ascii_case("document"),
+        None => is_page(entry) && !is_static(entry),
+    }
+}
+
 /// Hosts that are part of a sign-in whatever the capture: AWS's and the common identity
 /// providers'.
 fn classify(host: &str, url: &str) -> Option<StepKind> {
@@ -431,6 +474,44 @@ mod tests {
             relay_state: None,
             form_action: action.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_shown_url_keeps_host_path_and_parameter_names_only() {
+        assert_eq!(
+            display_url("https://idp.example.com:8443/login?access_token=planted-token&case=a#x"),
+            "https://idp.example.com/login?access_token=…&case=…"
+        );
+        assert_eq!(
+            display_url("https://us-east-1.signin.aws/platform/saml/acs/5c1a3e9f-2b7d-4a60-8e14"),
+            "https://us-east-1.signin.aws/platform/saml/acs/5c1a3e9f-2b7d-4a60-8e14"
+        );
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.ZmFrZS1zaWduYXR1cmU";
+        let shown = display_url(&format!("https://x.example/t/{jwt}?a=b"));
+        assert!(!shown.contains(jwt), "{shown}");
+        let many: Vec<String> = (0..12).map(|i| format!("p{i}=v")).collect();
+        let shown = display_url(&format!("https://x.example/?{}", many.join("&")));
+        assert!(
+            shown.ends_with("&p7=…&…") && !shown.contains("=v"),
+            "{shown}"
+        );
+        assert_eq!(display_url("about:blank"), "[not a URL]");
+        assert_eq!(display_url("<b onload=x>://a/"), "[not a URL]");
+    }
+
+    #[test]
+    fn a_page_visit_is_a_document_or_looks_like_one() {
+        let mut e = entry(0, "GET", "https://idp.example.com/app.js", "text/html");
+        assert!(!is_page_visit(&e), "a script by its name");
+        e.url = "https://idp.example.com/login".into();
+        assert!(is_page_visit(&e));
+        e.resource_type = Some("xhr".into());
+        assert!(!is_page_visit(&e), "the browser said what it was");
+        let mut failed = entry(1, "GET", "https://login.microsoftonline.com/x", "");
+        failed.status = Some(0);
+        assert!(is_page_visit(&failed), "a failed navigation has no type");
+        failed.resource_type = Some("Document".into());
+        assert!(is_page_visit(&failed));
     }
 
     #[test]

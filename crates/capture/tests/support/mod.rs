@@ -128,9 +128,26 @@ pub fn run(options: Options, mut during: impl FnMut(&Event, u32)) -> Run {
 /// Processes still running (zombies excluded) in `group` or naming `profile` on their command
 /// line, after waiting up to 5 s for them to go.
 pub fn leftovers(group: u32, profile: &Path) -> Vec<String> {
+    let profile = profile.to_string_lossy().into_owned();
+    wait_for_none(|| {
+        processes(|pgrp, cmdline, _| pgrp == Some(group) || cmdline.contains(&profile))
+    })
+}
+
+/// Processes still running (zombies excluded) that name `dir` on their command line or in
+/// their environment (a browser started with TMPDIR=`dir` and every helper it starts), after
+/// waiting up to 5 s for them to go: how a test finds what a run of the binary left.
+pub fn processes_naming(dir: &Path) -> Vec<String> {
+    let dir = dir.to_string_lossy().into_owned();
+    wait_for_none(|| {
+        processes(|_, cmdline, environ| cmdline.contains(&dir) || environ.contains(&dir))
+    })
+}
+
+fn wait_for_none(find: impl Fn() -> Vec<String>) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let found = scan_processes(group, profile);
+        let found = find();
         if found.is_empty() || Instant::now() >= deadline {
             return found;
         }
@@ -138,8 +155,9 @@ pub fn leftovers(group: u32, profile: &Path) -> Vec<String> {
     }
 }
 
-fn scan_processes(group: u32, profile: &Path) -> Vec<String> {
-    let profile = profile.to_string_lossy().into_owned();
+/// Running processes (zombies excluded) for which `matches(process group, command line,
+/// environment)` holds.
+fn processes(matches: impl Fn(Option<u32>, &str, &str) -> bool) -> Vec<String> {
     let mut found = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return found;
@@ -160,10 +178,12 @@ fn scan_processes(group: u32, profile: &Path) -> Vec<String> {
         if fields.first() == Some(&"Z") {
             continue;
         }
-        let in_group = fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group);
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let names_profile = String::from_utf8_lossy(&cmdline).contains(&profile);
-        if in_group || names_profile {
+        let pgrp = fields.get(2).and_then(|g| g.parse::<u32>().ok());
+        let read = |file: &str| {
+            String::from_utf8_lossy(&std::fs::read(entry.path().join(file)).unwrap_or_default())
+                .into_owned()
+        };
+        if matches(pgrp, &read("cmdline"), &read("environ")) {
             found.push(format!("{name}: {}", stat.trim()));
         }
     }

@@ -7,12 +7,10 @@ use clap::Args;
 use saml_core::decode::MAX_INPUT_BYTES;
 use saml_core::Timestamp;
 use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Phase};
-use saml_render::Style;
 
 use crate::input::{self, Kind, Source};
-use crate::output::ReportFormat;
-use crate::progress::{Terminal, TimingArgs};
-use crate::{ColorChoice, Failure};
+use crate::progress::Terminal;
+use crate::Failure;
 
 #[derive(Args)]
 pub struct DiagnoseArgs {
@@ -31,19 +29,8 @@ pub struct DiagnoseArgs {
     /// a HAR capture uses the time each message was sent
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// `text` for people, `json` for scripts, `html` for one self-contained page to attach to a
-    /// ticket (timeline, timing picture, decoded assertion; no script, no secrets)
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    format: ReportFormat,
-    /// Write the report to this file instead of standard output (written whole or not at all)
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
     #[command(flatten)]
-    aws: crate::aws::AwsArgs,
-    #[command(flatten)]
-    timing: TimingArgs,
+    report: crate::report::ReportArgs,
 }
 
 pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
@@ -59,7 +46,7 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
         relay_state: args.relay_state.clone(),
         metadata: args.metadata.as_deref().map(read_metadata).transpose()?,
     };
-    let mut diagnosis = match input::sniff(&source, &mut *reader)? {
+    let diagnosis = match input::sniff(&source, &mut *reader)? {
         Kind::Har => diagnose_capture(
             source.label(),
             reader,
@@ -74,27 +61,8 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
             diagnose_pasted(source.label(), &bytes, &options, &mut terminal)
         }
     };
-    if args.aws.aws {
-        let started = std::time::Instant::now();
-        args.aws.check(&mut diagnosis, options.metadata.as_ref())?;
-        diagnosis.account_checked = true;
-        saml_diagnosis::Observer::spent(&mut terminal, Phase::AccountChecks, started.elapsed());
-    }
-    let report = match args.format {
-        ReportFormat::Json => format!("{}\n", saml_render::json(&diagnosis)),
-        ReportFormat::Text => {
-            // A file gets no colour unless asked for.
-            let color = match (&args.output, args.color) {
-                (Some(_), ColorChoice::Auto) => ColorChoice::Never,
-                (_, c) => c,
-            };
-            saml_render::text(&diagnosis, Style::new(color.on_stdout()))
-        }
-        ReportFormat::Html => saml_render::html::render(&diagnosis),
-    };
-    crate::output::report(args.output.as_deref(), &report)?;
-    terminal.finish(args.timing.timings);
-    Ok(u8::from(diagnosis.has_errors()))
+    args.report
+        .finish(diagnosis, options.metadata.as_ref(), terminal)
 }
 
 /// Reads and parses an identity provider's metadata file; failing to is a usage error.

@@ -1,6 +1,7 @@
 //! The subcommands, one file each: their arguments and how each reads its input, calls the
 //! libraries and writes its output.
 
+pub mod capture;
 pub mod decode;
 pub mod diagnose;
 pub mod explain;

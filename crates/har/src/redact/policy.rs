@@ -1,8 +1,9 @@
 //! The HAR field policy: what in an entry is redacted how. Cookies and secret-named headers and
 //! parameters are replaced whole; URLs (the request's, Referer, Location, redirectURL) lose
 //! their secret parameters; form, JSON and HTML bodies (base64 ones decoded and re-encoded) are
-//! redacted by the names in them; SAMLResponse values go by the [`SamlMode`]; every other
-//! string is searched for secret-shaped values.
+//! redacted by the names in them; SAMLResponse values go by the [`SamlMode`]; page titles,
+//! which a browser may fill with a URL, are redacted as URLs; every other string is searched
+//! for secret-shaped values.
 
 use base64::Engine;
 use saml_core::decode::percent_decode;
@@ -161,6 +162,30 @@ impl Policy {
                         "entry"
                     },
                 ),
+            }
+        }
+    }
+
+    /// `log.pages`: a page's title is free text, but a browser titles a page that has none with
+    /// its URL (Chrome drops the scheme: `idp.example.com/start?code=…`), so every title is
+    /// redacted as a URL: secret-named parameters in a query or fragment become markers (text
+    /// without one is left as it is). Everything else goes through [`Self::generic`].
+    pub(super) fn pages(&mut self, pages: &mut Value) {
+        let Some(list) = pages.as_array_mut() else {
+            return self.generic(pages, "log.pages");
+        };
+        for page in list {
+            let Some(fields) = page.as_object_mut() else {
+                self.generic(page, "log.pages");
+                continue;
+            };
+            for (key, value) in fields.iter_mut() {
+                match (key.as_str(), value.as_str()) {
+                    ("title", Some(title)) => {
+                        *value = Value::String(self.url(title, "log.pages.title"))
+                    }
+                    _ => self.generic(value, "log.pages"),
+                }
             }
         }
     }
@@ -422,4 +447,51 @@ fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
         .as_bytes()
         .windows(needle.len())
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::SamlMode;
+    use crate::redact::{redact, Summary};
+
+    fn redacted(har: &str) -> (String, Summary) {
+        let mut out = Vec::new();
+        let summary = redact(har.as_bytes(), &mut out, SamlMode::Strip).unwrap();
+        (String::from_utf8(out).unwrap(), summary)
+    }
+
+    #[test]
+    fn a_page_titled_with_its_url_loses_the_secrets_in_it() {
+        let har = r#"{"log": {"pages": [
+            {"id": "page_1", "title": "idp.example.com/start?case=a&access_token=planted-1#id_token=planted-2"},
+            {"id": "page_2", "title": "https://idp.example.com/cb?code=planted-3"},
+            {"id": "page_3", "title": "Sign in? Yes & no = maybe", "note": {"password": "planted-4"}},
+            {"id": "page_4", "title": 7}
+        ], "entries": []}}"#;
+        let (out, summary) = redacted(har);
+        assert!(!out.contains("planted"), "{out}");
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        let titles: Vec<&Value> = (0..4).map(|i| &doc["log"]["pages"][i]["title"]).collect();
+        assert_eq!(
+            titles[0],
+            "idp.example.com/start?case=a&access_token=[redacted: token]#id_token=[redacted: token]"
+        );
+        assert_eq!(
+            titles[1],
+            "https://idp.example.com/cb?code=[redacted: code]"
+        );
+        assert_eq!(
+            titles[2], "Sign in? Yes & no = maybe",
+            "a title with no secret is kept"
+        );
+        assert_eq!(titles[3], 7);
+        // Counted once each, where they were.
+        let at =
+            |kind: &str, place: &str| summary.counts.get(&(kind.into(), place.into())).copied();
+        assert_eq!(at("token", "log.pages.title"), Some(2));
+        assert_eq!(at("code", "log.pages.title"), Some(1));
+        assert_eq!(at("password", "log.pages"), Some(1));
+    }
 }

@@ -171,7 +171,11 @@ impl Redactor {
                 }
                 if lname != "entries" {
                     let mut v = read_tree(r, 0)?;
-                    self.policy.generic(&mut v, "log");
+                    if lname == "pages" {
+                        self.policy.pages(&mut v);
+                    } else {
+                        self.policy.generic(&mut v, "log");
+                    }
                     serde_json::to_writer(&mut *w, &v).map_err(|e| Stop::Write(e.into()))?;
                     continue;
                 }

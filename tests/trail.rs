@@ -390,6 +390,11 @@ fn the_page_is_self_contained_and_shows_hostile_values_as_text() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The binary with `command` (words separated by spaces): exit status, stdout then stderr.
+fn sh(command: &str) -> (i32, String) {
+    stdout_of(&command.split(' ').collect::<Vec<_>>())
+}
+
 fn stdout_of(args: &[&str]) -> (i32, String) {
     let out: Output = run(args);
     (
@@ -400,18 +405,7 @@ fn stdout_of(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn print_sql_writes_the_one_query_and_runs_nothing() {
-    let (code, sql) = stdout_of(&[
-        "trail",
-        "--print-sql",
-        "--database",
-        "security",
-        "--table",
-        "cloudtrail_logs",
-        "--since",
-        "2024-05-06",
-        "--until",
-        "2024-05-09",
-    ]);
+    let (code, sql) = sh("trail --print-sql --database security --table cloudtrail_logs --since 2024-05-06 --until 2024-05-09");
     assert_eq!(code, 0);
     assert!(sql.starts_with("-- saml-doctor trail: SAML sign-in failures by cause"));
     assert!(sql.contains("FROM \"security\".\"cloudtrail_logs\""));
@@ -423,28 +417,10 @@ fn print_sql_writes_the_one_query_and_runs_nothing() {
     assert!(sql.contains(">= from_iso8601_timestamp('2024-05-06T00:00:00Z')"));
     assert!(sql.contains("< from_iso8601_timestamp('2024-05-09T00:00:00Z')"));
     // A table whose account partition is injected: the query names the accounts.
-    let (_, sql) = stdout_of(&[
-        "trail",
-        "--print-sql",
-        "--database",
-        "security",
-        "--table",
-        "t",
-        "--account",
-        "111122223333,444455556666",
-        "--since",
-        "2024-05-06",
-    ]);
+    let (_, sql) = sh("trail --print-sql --database security --table t --account 111122223333,444455556666 --since 2024-05-06");
     assert!(sql.contains("AND account IN ('111122223333', '444455556666')"));
     // Without --since: the last week.
-    let (_, sql) = stdout_of(&[
-        "trail",
-        "--print-sql",
-        "--database",
-        "security",
-        "--table",
-        "t",
-    ]);
+    let (_, sql) = sh("trail --print-sql --database security --table t");
     assert!(sql.contains("\"timestamp\" BETWEEN '"));
     // Names that would be SQL are refused before anything is written.
     for (flag, value) in [
@@ -465,24 +441,13 @@ fn print_sql_writes_the_one_query_and_runs_nothing() {
         assert!(!out.contains("SELECT"), "{out}");
     }
     // --print-sql needs to know the table.
-    assert_eq!(
-        stdout_of(&["trail", "--print-sql", "--database", "security"]).0,
-        2
-    );
+    assert_eq!(sh("trail --print-sql --database security").0, 2);
 }
 
 #[test]
 fn athena_table_writes_the_create_table_statement() {
-    let (code, ddl) = stdout_of(&[
-        "trail",
-        "athena-table",
-        "--bucket",
-        "org-trail-logs",
-        "--prefix",
-        "central",
-        "--org",
-        "o-a1b2c3d4e5",
-    ]);
+    let (code, ddl) =
+        sh("trail athena-table --bucket org-trail-logs --prefix central --org o-a1b2c3d4e5");
     assert_eq!(code, 0);
     assert!(ddl.starts_with("CREATE EXTERNAL TABLE `cloudtrail_logs` ("));
     assert!(ddl.contains("LOCATION 's3://org-trail-logs/central/AWSLogs/o-a1b2c3d4e5/'"));
@@ -500,31 +465,14 @@ fn athena_table_writes_the_create_table_statement() {
         assert!(ddl.contains(column), "{column}");
     }
     // An account trail, with its accounts listed and a table name in a database.
-    let (code, ddl) = stdout_of(&[
-        "trail",
-        "athena-table",
-        "--bucket",
-        "acct-trail",
-        "--name",
-        "security.trail",
-        "--account",
-        "111122223333",
-    ]);
+    let (code, ddl) =
+        sh("trail athena-table --bucket acct-trail --name security.trail --account 111122223333");
     assert_eq!(code, 0);
     assert!(ddl.starts_with("CREATE EXTERNAL TABLE `security`.`trail` ("));
     assert!(ddl.contains("LOCATION 's3://acct-trail/AWSLogs/'"));
     assert!(ddl.contains("'projection.account.values'='111122223333'"));
     // The table and the query agree on names: the query runs on the table written here.
-    let (_, sql) = stdout_of(&[
-        "trail",
-        "--print-sql",
-        "--database",
-        "security",
-        "--table",
-        "trail",
-        "--since",
-        "2024-05-06",
-    ]);
+    let (_, sql) = sh("trail --print-sql --database security --table trail --since 2024-05-06");
     assert!(sql.contains("FROM \"security\".\"trail\""));
     for (flag, value) in [
         ("--bucket", "Bad_Bucket"),

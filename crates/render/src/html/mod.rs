@@ -154,48 +154,7 @@ mod tests {
         let page = render(&d);
         // The only tags are the page's own, with no event handler, style or source attribute,
         // and links only to the page's own fragments.
-        crate::page::assert_inert(
-            &page,
-            &[
-                "header",
-                "p",
-                "span",
-                "h1",
-                "h2",
-                "h3",
-                "h4",
-                "strong",
-                "ul",
-                "li",
-                "a",
-                "code",
-                "nav",
-                "main",
-                "section",
-                "ol",
-                "div",
-                "time",
-                "figure",
-                "svg",
-                "rect",
-                "text",
-                "line",
-                "g",
-                "path",
-                "figcaption",
-                "table",
-                "thead",
-                "tbody",
-                "tr",
-                "th",
-                "td",
-                "mark",
-                "article",
-                "q",
-                "br",
-                "footer",
-            ],
-        );
+        crate::page::assert_inert(&page, &["ol", "div", "line", "path", "mark", "br"]);
         // The values are there, as text.
         assert!(
             page.contains("&lt;script&gt;alert(3)&lt;/script&gt;")

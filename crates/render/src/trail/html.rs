@@ -248,41 +248,8 @@ mod tests {
     use std::path::PathBuf;
     use trail::{analyze, Input, Options};
 
-    const TAGS: &[&str] = &[
-        "header",
-        "p",
-        "span",
-        "h1",
-        "h2",
-        "h4",
-        "strong",
-        "ul",
-        "li",
-        "a",
-        "code",
-        "nav",
-        "main",
-        "section",
-        "article",
-        "time",
-        "figure",
-        "svg",
-        "rect",
-        "text",
-        "line",
-        "g",
-        "figcaption",
-        "details",
-        "summary",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "q",
-        "footer",
-    ];
+    /// The tags of this page beyond the ones every page uses.
+    const TAGS: &[&str] = &["line", "details", "summary"];
 
     fn example() -> Report {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");

@@ -503,6 +503,16 @@ fn remote_flags_are_checked_before_anything_runs() {
             "--table",
             "t",
         ],
+        vec![
+            "trail",
+            "--athena",
+            "--database",
+            "d",
+            "--table",
+            "t",
+            "--region",
+            "us-east-1,eu-west-1",
+        ],
     ] {
         let out = run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -315,6 +315,11 @@ mod remote {
 
     /// `--athena`: the one query, then what it scanned and cost.
     pub fn athena(args: &TrailArgs, spec: QuerySpec) -> Result<(Report, Source), Failure> {
+        if args.region.len() > 1 {
+            return Err(Failure(
+                "--athena runs in one Region, the table's: give one --region".into(),
+            ));
+        }
         if let Some(location) = &args.output_location {
             if !location.starts_with("s3://") {
                 return Err(Failure(format!(

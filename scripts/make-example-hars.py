@@ -183,6 +183,17 @@ def main():
           body="<html><body><h1>Session expired</h1><p>Log in again to continue.</p></body></html>")
     h.write("examples/direct-connect-login-edge.har")
 
+    # 7. Healthy, with the assertion encrypted to the IAM SAML provider's key (AES-256-GCM,
+    #    RSA-OAEP): the response is tests/fixtures/encrypted's, made by xmlsec with random IVs
+    #    and keys once and kept, so this capture is rebuilt byte for byte from it. Diagnose it
+    #    with --decryption-key tests/fixtures/encrypted/keys/sp.key. Chrome.
+    h = Har("chrome")
+    idp_login(h, "2026-11-20T09:59:51.204Z", "2026-11-20T09:59:58.771Z", "jane.doe@contoso.com")
+    encrypted = open("tests/fixtures/encrypted/oaep-mgf1p-sha256_aes256-gcm.xml", encoding="utf-8").read()
+    sign_in(h, encrypted, "2026-11-20T10:00:00.912Z", "2026-11-20T10:00:01.604Z")
+    connect_after(h, "2026-11-20T10:00:02.104Z")
+    h.write("examples/encrypted-assertion-azure-chrome.har")
+
     # The seed's procedure starts from a SAMLResponse pasted out of a HAR: keep one as a file.
     with open("examples/guest-user-samlresponse.txt", "w") as f:
         f.write(urllib.parse.quote(base64.b64encode(fx.azure(session_name=guest).encode()).decode(), safe="") + "\n")

@@ -60,7 +60,9 @@ def okta(name_id="john.smith@example.com", fmt=EMAIL, destination=ACS, recipient
     issue = "2024-05-14T09:31:07.845Z"
     if encrypted:
         body = (f'<saml2:EncryptedAssertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData Type="http://www.w3.org/2001/04/xmlenc#Element" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#">'
-                f'<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/><xenc:CipherData><xenc:CipherValue>{fx.CIPHER * 4}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml2:EncryptedAssertion>')
+                f'<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/>'
+                f'<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"/>'
+                f'<xenc:CipherData><xenc:CipherValue>{fx.CIPHER}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{fx.CIPHER * 4}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml2:EncryptedAssertion>')
         response_sig = fx.signature(rid, "ds")
     else:
         body = "".join(okta_assertion(f"id44172654730234987102938{n}", name_id, fmt, recipient, audience, list(attrs), issue, session_not_after)

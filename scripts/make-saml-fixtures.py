@@ -19,7 +19,8 @@ OUT = "tests/fixtures/saml"
 AT = "2024-05-14T09:31:09Z"
 
 # Filler for encrypted data (opaque bytes; nothing reads them).
-CIPHER = base64.b64encode(bytes((i * 37 + 11) % 256 for i in range(256))).decode()
+# Stand-in ciphertext: 255 bytes, so that repeated it is still one base64 value (no padding).
+CIPHER = base64.b64encode(bytes((i * 37 + 11) % 256 for i in range(255))).decode()
 
 ACCOUNT = "123456789012"
 INSTANCE = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"

@@ -26,10 +26,10 @@ AT = "2024-05-14T09:31:09Z"
 # Inputs of `saml-doctor trail`.
 TRAILS = ["examples/cloudtrail"]
 
-# Not inputs to diagnose: keys, metadata, manifests, notes, the browser tests (the HTML page's, and
-# the recording's fake identity provider), the embedding example, CloudTrail logs (TRAILS, above).
-SKIP_DIRS = {"saml-keys", "keys", "browser", "capture", "embed", "snapshots", "support", "aws-config-empty", "cloudtrail"}
-SKIP_NAMES = {"manifest.json", "package.json", "package-lock.json"}
+# Not inputs to diagnose: keys, metadata (the audit's fixtures), manifests, notes, the browser tests (the HTML page's, and
+# the recording's fake identity provider), CloudTrail logs (`trail`'s: TRAILS, above), the embedding example.
+SKIP_DIRS = {"saml-keys", "keys", "audit", "browser", "capture", "cloudtrail", "embed", "snapshots", "support", "aws-config-empty"}
+SKIP_NAMES = {"manifest.json", "package.json", "package-lock.json", "LICENSE"}
 
 
 def is_capture(path: pathlib.Path) -> bool:
@@ -40,6 +40,8 @@ def inputs():
     """(input path, extra arguments, formats) for every shipped input, in a stable order."""
     hostile = json.loads((ROOT / "tests/hostile/manifest.json").read_text())
     hostile_metadata = {c["file"]: c["metadata"] for c in hostile["cases"]}
+    encrypted = json.loads((ROOT / "tests/fixtures/encrypted/manifest.json").read_text())
+    encrypted_keys = {c["file"]: c["keys"] for c in encrypted["cases"]}
     found = []
     for top in ("examples", "tests"):
         for path in sorted((ROOT / top).rglob("*")):
@@ -48,7 +50,7 @@ def inputs():
                 continue
             if path.name in SKIP_NAMES or path.suffix in (".rs", ".md", ".values", ".mjs", ".pem", ".crt", ".key"):
                 continue
-            if path.name.startswith("metadata") or rel.parts[1] == "hostile" and path.name not in hostile_metadata:
+            if path.name.startswith("metadata") or path.name.endswith("-metadata.xml") or rel.parts[1] == "hostile" and path.name not in hostile_metadata:
                 continue
             args = [] if is_capture(path) else ["--at", AT]
             formats = ["json", "text"]
@@ -60,12 +62,28 @@ def inputs():
             if rel.parts[1] == "hostile":
                 meta = f"tests/hostile/{hostile_metadata[path.name]}"
                 found.append((rel, args + ["--metadata", meta], ["json"]))
+            # Encrypted inputs once more with the provider's keys (and the IdP's metadata).
+            keys = []
+            if rel.parts[:3] == ("tests", "fixtures", "encrypted") and path.name in encrypted_keys:
+                keys = [f"tests/fixtures/encrypted/keys/{k}.key" for k in encrypted_keys[path.name]]
+                meta = "tests/fixtures/signed/metadata-current.xml"
+            elif rel == pathlib.Path("examples/encrypted-assertion-azure-chrome.har"):
+                keys = ["tests/fixtures/encrypted/keys/sp.key"]
+                meta = "tests/fixtures/signed/metadata-current.xml"
+            elif rel.parts[:3] == ("tests", "fixtures", "peers"):
+                keys = ["tests/fixtures/peers/ruby-saml/ruby-saml.key"]
+                meta = "tests/fixtures/peers/ruby-saml/" + ("adfs-metadata.xml" if path.name.startswith("adfs") else "simplesaml-metadata.xml")
+            if keys:
+                key_args = [a for k in keys for a in ("--decryption-key", k)]
+                found.append((rel, args + ["--metadata", meta] + key_args, ["json", "text"]))
     return found
 
 
 def snapshot_name(rel: pathlib.Path, args, fmt: str) -> str:
     name = "__".join(rel.parts)
-    if "--metadata" in args:
+    if "--decryption-key" in args:
+        name += "__with-key"
+    elif "--metadata" in args:
         name += "__with-metadata"
     return f"{name}.{fmt}"
 

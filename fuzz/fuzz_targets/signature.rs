@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::{fuzz_mutator, fuzz_target};
 use saml_core::metadata::Metadata;
 use saml_core::xml::{Element, Node};
-use saml_core::{AsOf, AsOfSource, Context, Facts, RelayStateInput, Timestamp};
+use saml_core::{AsOf, AsOfSource, Context, Facts, Timestamp};
 
 const METADATA: &str = include_str!("../../tests/fixtures/signed/metadata-rotation.xml");
 const SEEDS: &[&str] = &[
@@ -101,9 +101,8 @@ fn oracle() -> &'static Oracle {
 
 fn diagnose(xml: &str, metadata: &Metadata) -> saml_core::Report {
     let ctx = Context {
-        as_of: as_of(),
-        relay_state: RelayStateInput::Unknown,
         metadata: Some(metadata),
+        ..Context::new(as_of())
     };
     saml_core::diagnose_xml_in(xml, &ctx)
 }

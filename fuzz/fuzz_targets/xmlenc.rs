@@ -9,6 +9,12 @@
 //! copy and damage the seeds' ciphertexts, and damage must never authenticate. (CBC is
 //! malleable by design: a flipped IV bit flips a plaintext bit, which the signature inside
 //! catches; so CBC successes are only held to the first two rules.)
+//!
+//! Then the whole diagnosis of the same input with those keys and the signed fixtures'
+//! metadata, where a decrypted assertion is put in the Response and every rule runs on it:
+//! no panic, and the assertion shown as signed under a trusted signature only when the
+//! plaintext it was read from is one the identity provider signed (xmlsec's, which only
+//! `signed-assertion` and `context-namespaces` are) or a signed Response covers it.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -25,6 +31,16 @@ const PLAINTEXTS: &[&str] = &[
     include_str!("../../tests/fixtures/encrypted/context-namespaces.plain.xml"),
     include_str!("../../tests/fixtures/encrypted/wrapping-inside.plain.xml"),
 ];
+
+fn metadata() -> &'static saml_core::metadata::Metadata {
+    static MD: OnceLock<saml_core::metadata::Metadata> = OnceLock::new();
+    MD.get_or_init(|| {
+        saml_core::metadata::parse(include_str!(
+            "../../tests/fixtures/signed/metadata-current.xml"
+        ))
+        .expect("the fixtures' metadata parses")
+    })
+}
 
 fn keys() -> &'static [DecryptionKey] {
     static KEYS: OnceLock<Vec<DecryptionKey>> = OnceLock::new();
@@ -59,5 +75,27 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
         }
+    }
+    let as_of = saml_core::AsOf {
+        instant: saml_core::Timestamp::parse("2026-11-20T10:00:02Z").expect("a valid instant"),
+        source: saml_core::AsOfSource::Given,
+    };
+    let report = saml_core::diagnose_xml_in(
+        text,
+        &saml_core::Context {
+            metadata: Some(metadata()),
+            decryption_keys: keys(),
+            ..saml_core::Context::new(as_of)
+        },
+    );
+    let decrypted = report.facts.encryption.iter().any(|e| e.decrypted);
+    if decrypted && report.facts.assertion_signed && !report.facts.response_signed {
+        // The fuzzer cannot sign: a trusted signature inside a decrypted assertion is one of
+        // the signed plaintexts, moved whole.
+        let names = report.facts.name_id.as_deref();
+        assert!(
+            names.is_none() || names == Some("jane.doe@contoso.com"),
+            "a decrypted assertion shown as signed names {names:?}"
+        );
     }
 });

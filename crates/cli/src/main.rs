@@ -126,6 +126,7 @@ pub(crate) use {out, outln};
 mod aws;
 mod commands;
 mod input;
+mod keys;
 mod output;
 mod progress;
 mod report;

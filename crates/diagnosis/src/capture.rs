@@ -3,9 +3,11 @@
 //! travelled with it; and the listing of the SAML messages a capture holds (`extract`).
 
 use std::io::BufRead;
+use std::sync::Arc;
 use std::time::Instant;
 
 use har::{Capture, LocationKind, Message, ScanError};
+use saml_core::keys::DecryptionKey;
 use saml_core::{Code, Finding, RelayStateInput};
 
 use crate::error::Error;
@@ -89,9 +91,10 @@ pub fn diagnose_capture(
         order.insert(0, p);
     }
     let mut reports = Vec::new();
+    let keys: Arc<[DecryptionKey]> = options.decryption_keys.clone().into();
     for i in order {
         let message = responses[i];
-        let report = diagnose_message(message, Some(i) == primary, options, observer);
+        let report = diagnose_message(message, Some(i) == primary, options, &keys, observer);
         timeline.messages.push(sightings(message));
         observer.diagnosed(&report);
         reports.push(report);
@@ -106,6 +109,7 @@ fn diagnose_message(
     message: &Message,
     primary: bool,
     options: &Options,
+    keys: &Arc<[DecryptionKey]>,
     observer: &mut dyn Observer,
 ) -> MessageReport {
     let key = message.key_sighting();
@@ -118,6 +122,7 @@ fn diagnose_message(
     let rerun = message.decoded.as_ref().ok().map(|d| Rerun {
         decoded: d.clone(),
         relay_state: relay.clone(),
+        decryption_keys: Arc::clone(keys),
     });
     let mut report = timed(observer, Phase::Verification, || match &message.decoded {
         Ok(decoded) => saml_core::diagnose_decoded_in(
@@ -126,6 +131,7 @@ fn diagnose_message(
                 as_of: at,
                 relay_state: relay,
                 metadata: options.metadata.as_ref(),
+                decryption_keys: keys,
             },
         ),
         Err(e) => saml_core::Report {

@@ -2,7 +2,10 @@
 //! Its JSON serialization (`--format json`) is a contract scripts rely on: fields are added,
 //! never renamed or removed.
 
+use std::sync::Arc;
+
 use saml_core::decode::Decoded;
+use saml_core::keys::DecryptionKey;
 use saml_core::{Code, Finding, RelayStateInput, Report, Severity};
 use serde::Serialize;
 
@@ -35,6 +38,25 @@ pub struct Rerun {
     pub decoded: Decoded,
     /// The relay state it was diagnosed with.
     pub relay_state: RelayStateInput,
+    /// The keys its EncryptedAssertions were decrypted with (shared by every message).
+    pub decryption_keys: Arc<[DecryptionKey]>,
+}
+
+impl Rerun {
+    /// The diagnosis context of the rerun: `as_of`, the relay state and keys it was diagnosed
+    /// with, and `metadata` as the trust anchor.
+    pub fn context<'a>(
+        &'a self,
+        as_of: saml_core::AsOf,
+        metadata: Option<&'a saml_core::metadata::Metadata>,
+    ) -> saml_core::Context<'a> {
+        saml_core::Context {
+            as_of,
+            relay_state: self.relay_state.clone(),
+            metadata,
+            decryption_keys: &self.decryption_keys,
+        }
+    }
 }
 
 /// Everything one run found.

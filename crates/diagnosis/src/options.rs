@@ -1,5 +1,6 @@
 //! What a caller may set for a diagnosis, and the clock it falls back on.
 
+use saml_core::keys::DecryptionKey;
 use saml_core::metadata::Metadata;
 use saml_core::{AsOf, AsOfSource, Timestamp};
 
@@ -14,6 +15,10 @@ pub struct Options {
     pub relay_state: Option<String>,
     /// The identity provider's metadata: the keys signatures must verify with, and the Issuer.
     pub metadata: Option<Metadata>,
+    /// The IAM SAML provider's private keys (it holds up to two): each EncryptedAssertion is
+    /// decrypted with them and diagnosed like a plaintext assertion. Without one, it is reported
+    /// as encrypted.
+    pub decryption_keys: Vec<DecryptionKey>,
 }
 
 impl Options {

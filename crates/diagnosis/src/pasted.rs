@@ -26,6 +26,7 @@ pub fn diagnose_pasted(
         as_of: options.as_of(None),
         relay_state,
         metadata: options.metadata.as_ref(),
+        decryption_keys: &options.decryption_keys,
     };
     let decoded = timed(observer, Phase::Decoding, || decode::decode(bytes).ok());
     let mut report = timed(observer, Phase::Verification, || match &decoded {
@@ -41,6 +42,7 @@ pub fn diagnose_pasted(
         rerun: decoded.map(|decoded| Rerun {
             relay_state: ctx.relay_state.clone(),
             decoded,
+            decryption_keys: options.decryption_keys.clone().into(),
         }),
     };
     observer.diagnosed(&message);

@@ -128,6 +128,12 @@ fn facts_block(out: &mut String, report: &Report, style: Style) {
             ),
         ));
     }
+    for e in &f.encryption {
+        rows.push((
+            "Encrypted",
+            crate::words::encryption(e, f.encryption.len() > 1),
+        ));
+    }
     if f.status.is_some() {
         let signed = match (f.response_signed, f.assertion_signed) {
             (true, true) => "response and assertion",

@@ -1,6 +1,6 @@
 //! The words the text and HTML reports share, so the two say the same thing.
 
-use saml_core::Severity;
+use saml_core::{EncryptedAssertionFacts, Severity};
 use saml_diagnosis::Summary;
 
 /// The run's outcome in words, shared by the text and HTML reports.
@@ -43,4 +43,23 @@ pub fn severity_label(s: Severity) -> &'static str {
         Severity::Warning => "WARNING",
         Severity::Info => "NOTE",
     }
+}
+
+/// How an EncryptedAssertion was encrypted and whether it was opened, in one line (`path`: its
+/// place, for a response holding several). Keys are named by their fingerprint only.
+pub fn encryption(e: &EncryptedAssertionFacts, path: bool) -> String {
+    let mut out = if path {
+        format!("{}: ", e.path)
+    } else {
+        String::new()
+    };
+    out += e.algorithms.as_deref().unwrap_or("algorithms unreadable");
+    match (&e.opened_with, e.decrypted) {
+        (Some(key), true) => {
+            out += &format!("; decrypted with the key whose public key SHA-256 is {key}");
+        }
+        _ if e.algorithms.is_none() => out += "; not decrypted (see the findings)",
+        _ => out += "; not decrypted",
+    }
+    out
 }

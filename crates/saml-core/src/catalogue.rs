@@ -42,7 +42,7 @@ use Severity::{Error as E, Info as I, Warning as W};
 
 const RECAPTURE: &str = "Capture again: open the browser's developer tools, Network tab, tick \"Preserve log\", start from the identity provider's sign-in page or app tile and go on until the AWS or Amazon Connect page (or its error) shows, then export the HAR (\"Save all as HAR with content\").";
 
-static CATALOGUE: [CodeInfo; 84] = [
+static CATALOGUE: [CodeInfo; 92] = [
     entry(HarUnreadable, E, Capture, "The file is not a readable HAR capture",
         "saml-doctor reads HTTP Archive (HAR 1.2) files as Chrome, Edge, Firefox and Safari export them: a JSON object with log.entries. This file is not JSON, or is JSON of another shape.",
         RECAPTURE, None),
@@ -94,7 +94,7 @@ static CATALOGUE: [CodeInfo; 84] = [
         Some("Your request included an invalid SAML response. To logout, click here.")),
     entry(AssertionEncrypted, I, ResponseAndAssertion, "The assertion is encrypted: its contents cannot be checked offline",
         "AWS accepts encrypted assertions only when the IAM SAML provider holds the matching private key (encryption mode Allowed or Required, at most 2 keys, AES-GCM or AES-CBC). IAM Identity Center does not accept them. The attributes inside cannot be checked without that key.",
-        "If sign-in fails with \"invalid SAML response\", check that the IAM SAML provider has the private key for the certificate the IdP encrypts to, and that the Recipient is the provider's https://<region>.signin.aws.amazon.com/saml/acs/<IdP-ID> endpoint. To diagnose the attributes, turn encryption off in the IdP for one test sign-in.", None),
+        "Run saml-doctor again with the IAM SAML provider's private key, `--decryption-key KEY.pem` (once per key: a provider holds up to two), to decrypt the assertion and check everything inside it as AWS does. If sign-in fails with \"invalid SAML response\", check that the IAM SAML provider has the private key for the certificate the IdP encrypts to, and that the Recipient is the provider's https://<region>.signin.aws.amazon.com/saml/acs/<IdP-ID> endpoint.", None),
     entry(DestinationNotAws, E, ResponseAndAssertion, "The Response's Destination is not an AWS SAML sign-in endpoint",
         "AWS checks that the Response was addressed to it: Destination must be https://signin.aws.amazon.com/saml, a regional https://<region>.signin.aws.amazon.com/saml, or the partition's own host in GovCloud and China.",
         "In the identity provider set the Reply URL / Assertion Consumer Service URL (Azure AD: Basic SAML Configuration > Reply URL; Okta: Single sign-on URL; ADFS: relying party SAML Assertion Consumer Endpoints) to https://signin.aws.amazon.com/saml.", None),
@@ -355,6 +355,44 @@ static CATALOGUE: [CodeInfo; 84] = [
         "IAM Identity Center verifies every SAML response against the identity provider certificate uploaded to it (Settings > Identity source > Manage authentication). When the identity provider signs with another certificate, after a rotation or with a second app's key, every sign-in through it fails; CloudTrail records each as a failed ExternalIdPDirectoryLogin.",
         "Download the identity provider's current signing certificate or metadata (Entra ID: the enterprise app's Single sign-on > SAML Certificates; Okta: the app's Sign On tab > SAML Signing Certificates) and upload it in IAM Identity Center > Settings > Identity source > Actions > Manage authentication > Manage certificate. Upload the new certificate before the identity provider switches to it, and remove the old one only after.",
         None),
+    // Encrypted assertions (`--decryption-key`). AWS decrypts with the private keys uploaded to
+    // the IAM SAML provider (IAM API Reference: CreateSAMLProvider and UpdateSAMLProvider,
+    // AddPrivateKey: "a .pem file that uses AES-GCM or AES-CBC encryption algorithm to decrypt
+    // SAML assertions"; GetSAMLProvider: AssertionEncryptionMode Required | Allowed and the
+    // PrivateKeyList). An assertion AWS cannot decrypt cannot be read, so every failure to
+    // decrypt is an error: the sign-in fails as it would with no assertion.
+    entry(DecryptionKeyMismatch, E, ResponseAndAssertion, "The assertion is encrypted to another key than the one given",
+        "The identity provider encrypts the assertion to the public key of a certificate it was given for AWS; only the matching private key, uploaded to the IAM SAML provider, decrypts it. None of the keys given opens this assertion: the identity provider encrypts to another certificate (a new or old one, or another provider's), or the key file given is not the one uploaded to IAM. If the keys given are the provider's, AWS cannot decrypt the assertion either.",
+        "Compare the fingerprints in the detail: give the identity provider the certificate of a key the IAM SAML provider holds (Okta: SAML settings > Encryption Certificate; Entra ID: Token encryption > Import certificate, then Activate; AD FS: relying party > Encryption tab), or upload the private key of the certificate the identity provider encrypts to (IAM console > Identity providers > the provider > Manage assertion encryption > Add private key, or `aws iam update-saml-provider --saml-provider-arn <provider-ARN> --add-private-key file://key.pem`). If you gave saml-doctor the wrong file, pass the provider's key with --decryption-key.",
+        Some("Your request included an invalid SAML response. To logout, click here.")),
+    entry(EncryptionAlgorithmUnsupported, E, ResponseAndAssertion, "The assertion is encrypted with an algorithm AWS does not document",
+        "AWS documents AES-GCM and AES-CBC for encrypted SAML assertions, with the content key wrapped to the provider's RSA key. This assertion names another algorithm (3DES, a symmetric key wrap, key agreement), or an XML Encryption feature such as a ciphertext fetched from elsewhere; saml-doctor names it and does not guess.",
+        "In the identity provider's encryption settings choose AES-256-GCM (or AES-128-GCM, AES-256-CBC) for the assertion and RSA-OAEP for the key (Okta: the app's SAML settings > Encryption Algorithm and Key Transport Algorithm), or turn assertion encryption off there for AWS.",
+        Some("Your request included an invalid SAML response. To logout, click here.")),
+    entry(EncryptedAssertionAltered, E, ResponseAndAssertion, "The encrypted assertion does not decrypt with the key it was encrypted to",
+        "The identity provider names the certificate it encrypted to, its private key was given, and the assertion still does not decrypt: the ciphertext was altered or damaged after encryption (a proxy, a browser extension, a copy cut short). saml-doctor does not say which cryptographic check failed: that difference is what padding-oracle attacks on XML Encryption read.",
+        "Capture the sign-in again from the identity provider without tools that rewrite pages in between; if it recurs with a fresh capture, report it to the identity provider's administrator with this output.",
+        Some("Your request included an invalid SAML response. To logout, click here.")),
+    entry(EncryptedAssertionInvalid, E, ResponseAndAssertion, "The EncryptedAssertion is malformed, or what it decrypts to is not one assertion",
+        "XML Encryption and SAML fix the shape of an EncryptedAssertion (one EncryptedData, its EncryptedKeys inside its KeyInfo or beside it) and what it holds once decrypted: one saml:Assertion, within the same size, depth and namespace limits as any SAML message. This one breaks that shape, or decrypts to something else.",
+        "Report the element named in the detail to the identity provider's administrator: a standard identity provider never emits it, so look for a custom encryption rule or a proxy that rewrites the response.",
+        Some("Your request included an invalid SAML response. To logout, click here.")),
+    entry(EncryptionRsa15, W, ResponseAndAssertion, "The assertion's key is wrapped with RSA PKCS#1 v1.5",
+        "The content key is encrypted with RSA 1.5 (http://www.w3.org/2001/04/xmlenc#rsa-1_5), which XML Encryption 1.1 keeps for old data only: a decryptor that answers differently to bad padding lets an attacker decrypt assertions (Bleichenbacher's attack, shown on XML Encryption by Jager, Schinzel and Somorovsky in 2012). RSA-OAEP has no such weakness.",
+        "In the identity provider's encryption settings choose RSA-OAEP as the key transport algorithm (Okta: the app's SAML settings > Key Transport Algorithm: RSA-OAEP).",
+        None),
+    entry(SigningCertUnreadable, W, ResponseAndAssertion, "The certificate a signature carries in KeyInfo cannot be read",
+        "The signature verifies with a key of the identity provider's metadata, which is what AWS verifies with; the certificate it also carries in its KeyInfo is not an X.509 certificate (often a PEM file base64-encoded a second time). KeyInfo is not signed, so it proves nothing either way, but a service provider that reads it may refuse the response.",
+        "Have the identity provider put its signing certificate in KeyInfo as the DER certificate base64-encoded once, or leave the certificate out of KeyInfo; check any proxy or custom signing code that writes it.",
+        None),
+    entry(IamProviderRequiresEncryption, E, AwsAccount, "The IAM SAML provider requires encrypted assertions, and this one is not encrypted",
+        "GetSAMLProvider reports AssertionEncryptionMode Required: the provider accepts only encrypted assertions, and refuses a response whose assertion is in plain text.",
+        "Turn on assertion encryption in the identity provider, with the certificate of a private key the provider holds (Okta: SAML settings > Assertion Encryption: Encrypted; Entra ID: Token encryption; AD FS: the relying party's Encryption tab), or allow plain-text assertions again: `aws iam update-saml-provider --saml-provider-arn <provider-ARN> --assertion-encryption-mode Allowed`.",
+        Some("Your request included an invalid SAML response. To logout, click here.")),
+    entry(IamProviderNoDecryptionKey, E, AwsAccount, "The assertion is encrypted, and the IAM SAML provider holds no private key to decrypt it",
+        "AWS decrypts an encrypted assertion with a private key uploaded to the IAM SAML provider (its PrivateKeyList, at most two keys). This provider holds none, so the assertion cannot be read and the sign-in fails.",
+        "Upload the private key of the certificate the identity provider encrypts to (IAM console > Identity providers > the provider > Manage assertion encryption > Add private key, or `aws iam update-saml-provider --saml-provider-arn <provider-ARN> --add-private-key file://key.pem`), or turn assertion encryption off in the identity provider.",
+        Some("Your request included an invalid SAML response. To logout, click here.")),
 ];
 
 #[cfg(test)]

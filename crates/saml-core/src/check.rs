@@ -41,6 +41,8 @@ pub enum Check {
     IdentityCenterAssignments,
     /// Reaching and reading one account of an audit (sts:AssumeRole, then the listings).
     AuditAccount,
+    /// Whether the key that opened an encrypted assertion is one the IAM SAML provider holds.
+    IamProviderDecryptionKey,
 }
 
 impl Check {
@@ -63,6 +65,7 @@ impl Check {
         Check::IdentityCenterUser,
         Check::IdentityCenterAssignments,
         Check::AuditAccount,
+        Check::IamProviderDecryptionKey,
     ];
 
     /// The words the reports show for the check.
@@ -85,6 +88,7 @@ impl Check {
             Check::IdentityCenterUser => "Identity Center user",
             Check::IdentityCenterAssignments => "Identity Center permission sets",
             Check::AuditAccount => "account audit",
+            Check::IamProviderDecryptionKey => "IAM SAML provider decryption key",
         }
     }
 
@@ -116,6 +120,6 @@ mod tests {
                 assert_ne!(a.name(), b.name());
             }
         }
-        assert_eq!(Check::ALL.len(), 17);
+        assert_eq!(Check::ALL.len(), 18);
     }
 }

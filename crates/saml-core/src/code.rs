@@ -190,6 +190,14 @@ codes! {
     ConnectUsernameNotSessionName => "connect_username_not_session_name",
     ConnectUsernamesDifferInCase => "connect_usernames_differ_in_case",
     IdcSignatureInvalid => "idc_signature_invalid",
+    DecryptionKeyMismatch => "decryption_key_mismatch",
+    EncryptionAlgorithmUnsupported => "encryption_algorithm_unsupported",
+    EncryptedAssertionAltered => "encrypted_assertion_altered",
+    EncryptedAssertionInvalid => "encrypted_assertion_invalid",
+    EncryptionRsa15 => "encryption_rsa15",
+    SigningCertUnreadable => "signing_cert_unreadable",
+    IamProviderRequiresEncryption => "iam_provider_requires_encryption",
+    IamProviderNoDecryptionKey => "iam_provider_no_decryption_key",
 }
 
 impl fmt::Display for Code {

@@ -78,6 +78,27 @@ impl IdpKind {
     }
 }
 
+/// One EncryptedAssertion of a response: how it was encrypted, and whether a key given opened
+/// it. Keys appear as fingerprints only (SHA-256 over the public key), never as key material.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EncryptedAssertionFacts {
+    /// Where it was: `/Response/EncryptedAssertion`, with an index when there are several.
+    pub path: String,
+    /// A key given opened it: the assertion the facts and rules read is its plaintext.
+    pub decrypted: bool,
+    /// The content cipher's URI, when the EncryptedData could be read.
+    pub content_algorithm: Option<String>,
+    /// The key transport's URI: of the EncryptedKey that opened it, else of the first.
+    pub key_transport_algorithm: Option<String>,
+    /// Both, for people: `AES-256-GCM, key wrapped with RSA-OAEP (SHA-1, MGF1 SHA-1)`.
+    pub algorithms: Option<String>,
+    /// SHA-256 over the public key of the key that opened it.
+    pub opened_with: Option<String>,
+    /// SHA-256 over the public keys of the certificates the identity provider names as the
+    /// ones it encrypted to (none when its KeyInfo names no certificate).
+    pub encrypted_to: Vec<String>,
+}
+
 /// The key facts of a sign-in, for people to read before the findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
@@ -117,8 +138,12 @@ pub struct Facts {
     /// The assertion the facts are read from is covered by a signature that verified (its own
     /// or the Response's); without the signatures feature, that an assertion carries one.
     pub assertion_signed: bool,
-    /// The Response holds an EncryptedAssertion.
+    /// The Response holds an EncryptedAssertion (decrypted or not).
     pub encrypted: bool,
+    /// Each EncryptedAssertion: how it was encrypted, and whether a key given opened it
+    /// (absent from the JSON for a response without one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encryption: Vec<EncryptedAssertionFacts>,
     /// The RelayState that came with the response, when known.
     pub relay_state: Option<String>,
     /// The RelayState read as Amazon Connect's, when it is one.
@@ -180,7 +205,8 @@ impl Facts {
             }),
             response_signed: response.signature.is_some(),
             assertion_signed: response.assertions.iter().any(|a| a.signature.is_some()),
-            encrypted: response.encrypted_assertions > 0,
+            encrypted: response.encrypted_assertions > 0
+                || response.assertions.iter().any(|a| a.encrypted),
             idp: response
                 .issuer
                 .as_deref()

@@ -28,6 +28,7 @@ pub mod code;
 pub mod decode;
 #[cfg(feature = "signatures")]
 pub mod dsig;
+mod encrypted;
 pub mod facts;
 pub mod finding;
 pub mod identity_center;
@@ -44,7 +45,7 @@ pub mod xmlenc;
 
 pub use check::Check;
 pub use code::{Area, Code, CodeInfo, Severity};
-pub use facts::{Facts, IdpKind};
+pub use facts::{EncryptedAssertionFacts, Facts, IdpKind};
 pub use finding::{Evidence, Finding};
 pub use report::{
     diagnose, diagnose_decoded, diagnose_decoded_in, diagnose_in, diagnose_xml, diagnose_xml_in,

@@ -62,9 +62,10 @@ pub struct Response {
     pub status: Status,
     /// The Response's own signature, when it carries one.
     pub signature: Option<Signature>,
-    /// The plaintext Assertion children, in order.
+    /// The Assertion children, in order: the plaintext ones and those decrypted in place of
+    /// their EncryptedAssertion.
     pub assertions: Vec<Assertion>,
-    /// How many EncryptedAssertion elements there are.
+    /// How many EncryptedAssertion elements there are (not counting those decrypted).
     pub encrypted_assertions: usize,
     /// Values that broke the schema.
     pub schema_problems: Vec<SchemaProblem>,
@@ -119,6 +120,10 @@ pub struct SignatureReference {
 /// What `saml-doctor redact` puts in place of SignatureValue and DigestValue.
 pub const REDACTED_SIGNATURE: &str = "[redacted: signature]";
 
+/// What `saml-doctor redact` puts in place of an EncryptedAssertion's CipherValues: a signature
+/// inside the ciphertext cannot be removed without decrypting, so the ciphertext goes.
+pub const REDACTED_CIPHERTEXT: &str = "[redacted: ciphertext]";
+
 impl Signature {
     /// True when `saml-doctor redact` removed this signature's values.
     pub fn is_redacted(&self) -> bool {
@@ -142,7 +147,8 @@ impl Signature {
     }
 }
 
-/// A plaintext `saml:Assertion`.
+/// A `saml:Assertion`: sent as plain text, or decrypted from an EncryptedAssertion
+/// ([`Assertion::encrypted`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Assertion {
     /// `/Response/Assertion`, or with an index when there are several.
@@ -163,6 +169,10 @@ pub struct Assertion {
     pub authn_statements: Vec<AuthnStatement>,
     /// The attributes of every AttributeStatement, in order.
     pub attributes: Vec<Attribute>,
+    /// The assertion came as an EncryptedAssertion and was decrypted in its place (absent from
+    /// the JSON when false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
 }
 
 /// An Assertion's Subject.
@@ -407,6 +417,7 @@ impl Reader {
             authn_statements,
             attributes,
             path,
+            encrypted: false,
         }
     }
 }

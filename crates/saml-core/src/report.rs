@@ -8,14 +8,16 @@ use serde::Serialize;
 use crate::aws::connect::ConnectRelayState;
 use crate::code::{Code, Severity};
 use crate::decode::{self, Decoded, Transport, AWS_MAX_ENCODED_CHARS};
+use crate::encrypted::Opened;
 use crate::facts::Facts;
 use crate::finding::Finding;
 use crate::identity_center::facts::detect as detect_identity_center;
 use crate::metadata::Metadata;
-use crate::model::{self, Message, Response};
+use crate::model::{self, Message, Response, NS_ASSERTION};
 use crate::rules::check_response_for_target;
 use crate::rules::relay_state::{check_relay_state, RelayStateInput};
 use crate::time::AsOf;
+use crate::xml::{Element, Node};
 
 /// The outcome of diagnosing one SAML message.
 #[derive(Debug, Clone, Serialize)]
@@ -70,15 +72,22 @@ pub struct Context<'a> {
     pub relay_state: RelayStateInput,
     /// The identity provider's metadata, to verify signatures and the Issuer against.
     pub metadata: Option<&'a Metadata>,
+    /// The IAM SAML provider's private keys (it holds up to two), to decrypt EncryptedAssertions
+    /// with. Without one, an EncryptedAssertion is reported as encrypted, with what can be read
+    /// without a key.
+    #[cfg(feature = "encryption")]
+    pub decryption_keys: &'a [crate::keys::DecryptionKey],
 }
 
 impl<'a> Context<'a> {
-    /// A context with only the instant: RelayState unknown, no metadata.
+    /// A context with only the instant: RelayState unknown, no metadata, no decryption key.
     pub fn new(as_of: AsOf) -> Self {
         Self {
             as_of,
             relay_state: RelayStateInput::Unknown,
             metadata: None,
+            #[cfg(feature = "encryption")]
+            decryption_keys: &[],
         }
     }
 }
@@ -93,7 +102,7 @@ pub fn diagnose(input: &[u8], as_of: AsOf, relay_state: RelayStateInput) -> Repo
         &Context {
             as_of,
             relay_state,
-            metadata: None,
+            ..Context::new(as_of)
         },
     )
 }
@@ -119,7 +128,7 @@ pub fn diagnose_decoded(decoded: &Decoded, as_of: AsOf, relay_state: RelayStateI
         &Context {
             as_of,
             relay_state,
-            metadata: None,
+            ..Context::new(as_of)
         },
     )
 }
@@ -158,7 +167,7 @@ pub fn diagnose_xml(xml: &str, as_of: AsOf, relay_state: RelayStateInput) -> Rep
         &Context {
             as_of,
             relay_state,
-            metadata: None,
+            ..Context::new(as_of)
         },
     )
 }
@@ -173,7 +182,8 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
         findings: Vec::new(),
         message: None,
     };
-    let document = match crate::xml::parse_document(xml, crate::xml::Limits::default()) {
+    let limits = crate::xml::Limits::default();
+    let document = match crate::xml::parse_document(xml, limits) {
         Ok(document) => document,
         Err(e) => {
             report
@@ -182,8 +192,11 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
             return report;
         }
     };
-    let root = &document.root;
-    match model::from_root(root) {
+    // The rules read the Response with its EncryptedAssertions decrypted in place, when a key
+    // opens them.
+    let opened = open_encrypted(&document, ctx, limits);
+    let read = opened.document.as_ref().unwrap_or(&document);
+    match model::from_root(&read.root) {
         Message::Other { element, namespace } => {
             let what = match namespace.as_deref() {
                 Some(model::NS_PROTOCOL) => format!("a SAML {element}"),
@@ -199,10 +212,23 @@ pub fn diagnose_xml_in(xml: &str, ctx: &Context) -> Report {
             );
             report.message = Some(Message::Other { element, namespace });
         }
-        Message::Response(response) => {
-            let signatures = signature_verdict(&document, ctx);
+        Message::Response(mut response) => {
+            mark_decrypted(&mut response, &read.root, &document.root);
+            let as_sent = opened
+                .document
+                .as_ref()
+                .map(|_| (&document.root, opened.decrypted));
+            let signatures = signature_verdict(read, as_sent, ctx);
             report.facts = Facts::of(&response, signatures.read_assertion);
+            report.facts.encryption = opened.facts;
             report.findings = check_response_for_target(&response, &as_of);
+            if opened.explained {
+                // Each EncryptedAssertion has a finding of its own saying why it stays closed.
+                report
+                    .findings
+                    .retain(|f| f.code != Code::AssertionEncrypted);
+            }
+            report.findings.extend(opened.findings);
             report.facts.signature = signatures.summary;
             if let Some((response_signed, assertion_signed)) = signatures.signed {
                 report.facts.response_signed = response_signed;
@@ -237,9 +263,49 @@ struct SignatureVerdict {
     signed: Option<(bool, bool)>,
 }
 
+/// Marks the assertions decrypted in place of an EncryptedAssertion: `read` is `as_sent` with
+/// some of its EncryptedAssertion children replaced, child for child.
+fn mark_decrypted(response: &mut Response, read: &Element, as_sent: &Element) {
+    let decrypted = read
+        .children
+        .iter()
+        .zip(&as_sent.children)
+        .filter_map(|(now, then)| match (now, then) {
+            (Node::Element(a), Node::Element(sent)) if a.is(NS_ASSERTION, "Assertion") => {
+                Some(sent.is(NS_ASSERTION, "EncryptedAssertion"))
+            }
+            _ => None,
+        });
+    for (assertion, decrypted) in response.assertions.iter_mut().zip(decrypted) {
+        assertion.encrypted = decrypted;
+    }
+}
+
+#[cfg(feature = "encryption")]
+fn open_encrypted(
+    document: &crate::xml::Document,
+    ctx: &Context,
+    limits: crate::xml::Limits,
+) -> Opened {
+    crate::encrypted::open(document, ctx.decryption_keys, limits)
+}
+
+#[cfg(not(feature = "encryption"))]
+fn open_encrypted(_: &crate::xml::Document, _: &Context, _: crate::xml::Limits) -> Opened {
+    Opened::default()
+}
+
 #[cfg(feature = "signatures")]
-fn signature_verdict(document: &crate::xml::Document, ctx: &Context) -> SignatureVerdict {
-    let v = crate::dsig::check_document(crate::dsig::Doc::of(document), ctx.metadata, &ctx.as_of);
+fn signature_verdict(
+    document: &crate::xml::Document,
+    as_sent: Option<(&Element, usize)>,
+    ctx: &Context,
+) -> SignatureVerdict {
+    let mut doc = crate::dsig::Doc::of(document);
+    if let Some((root, decrypted)) = as_sent {
+        doc = doc.with_decrypted(root, decrypted);
+    }
+    let v = crate::dsig::check_document(doc, ctx.metadata, &ctx.as_of);
     let read = v.read_assertion();
     SignatureVerdict {
         signed: Some((
@@ -253,7 +319,11 @@ fn signature_verdict(document: &crate::xml::Document, ctx: &Context) -> Signatur
 }
 
 #[cfg(not(feature = "signatures"))]
-fn signature_verdict(_: &crate::xml::Document, _: &Context) -> SignatureVerdict {
+fn signature_verdict(
+    _: &crate::xml::Document,
+    _: Option<(&Element, usize)>,
+    _: &Context,
+) -> SignatureVerdict {
     SignatureVerdict {
         findings: vec![Finding::skipped(
             crate::check::Check::SignatureVerification,

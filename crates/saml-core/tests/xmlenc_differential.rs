@@ -210,3 +210,23 @@ fn plaintexts_match_xmlsec1_decrypt() {
     );
     assert!(compared >= 20, "too few files compared: {compared}");
 }
+
+/// Another library's encrypted response (ruby-saml's, tests/fixtures/peers): the same plaintext
+/// as xmlsec1's, with that library's test key (RSA-1024, PKCS#1).
+#[test]
+fn a_peers_encrypted_response_decrypts_as_xmlsec1_decrypts_it() {
+    if !xmlsec1_available() {
+        return;
+    }
+    let peers = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/peers/ruby-saml");
+    let key_path = peers.join("ruby-saml.key");
+    let key = DecryptionKey::from_pem(&std::fs::read_to_string(&key_path).unwrap(), None).unwrap();
+    let xml = std::fs::read_to_string(peers.join("signed_message_encrypted_signed_assertion.xml"))
+        .unwrap();
+    let ours = decrypt(&xml, &[key]).unwrap();
+    let raw = xmlsec1_decrypt(&xml.replace(ELEMENT_TYPE, ""), &key_path)
+        .expect("xmlsec1 decrypts ruby-saml's response");
+    assert_eq!(ours.plaintext.as_bytes(), &raw[..]);
+    let doc = xmlsec1_decrypt(&xml, &key_path).unwrap();
+    assert_eq!(ours.assertion, decrypted_assertion(&doc));
+}

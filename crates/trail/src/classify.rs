@@ -125,8 +125,8 @@ const fn err(family: Family, error_code: &'static str, code: Code) -> Rule {
 use Family::{Connect, IdentityCenter as Idc, Sts};
 
 /// The table, first match wins. STS's messages are the ones the AWS sign-in page and the
-/// troubleshooting guide quote (`RoleSessionName in AuthnResponse must match
-/// [a-zA-Z_0-9+=,.@-]{2,64}`, `Not authorized to perform sts:AssumeRoleWithSAML`, …). IAM Identity
+/// troubleshooting guide quote ("RoleSessionName in AuthnResponse must match
+/// `[a-zA-Z_0-9+=,.@-]{2,64}`", "Not authorized to perform sts:AssumeRoleWithSAML", …). IAM Identity
 /// Center documents no message texts for ExternalIdPDirectoryLogin: its rules match the words
 /// of the checks its troubleshooting page lists (user, NameID format, audience, ACS,
 /// encryption, signature), and anything else stays `unknown` with its message.

@@ -72,6 +72,8 @@ pub struct CaptureArgs {
     #[arg(long, value_name = "FILE")]
     metadata: Option<PathBuf>,
     #[command(flatten)]
+    keys: crate::keys::KeyArgs,
+    #[command(flatten)]
     report: ReportArgs,
 }
 
@@ -96,6 +98,7 @@ pub fn run(args: CaptureArgs) -> Result<u8, Failure> {
     let browser = options.browser.clone().unwrap_or_default();
     let diagnosis_options = Options {
         metadata,
+        decryption_keys: args.keys.read()?,
         ..Options::default()
     };
     let mut live = Live::new(&args);

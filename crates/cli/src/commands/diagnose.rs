@@ -30,6 +30,8 @@ pub struct DiagnoseArgs {
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
     #[command(flatten)]
+    keys: crate::keys::KeyArgs,
+    #[command(flatten)]
     report: crate::report::ReportArgs,
 }
 
@@ -45,6 +47,7 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
             .transpose()?,
         relay_state: args.relay_state.clone(),
         metadata: args.metadata.as_deref().map(read_metadata).transpose()?,
+        decryption_keys: args.keys.read()?,
     };
     let diagnosis = match input::sniff(&source, &mut *reader)? {
         Kind::Har => diagnose_capture(

@@ -16,12 +16,27 @@ pub const ACTIONS: [&str; 7] = [
 ];
 
 /// GetSAMLProvider's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SamlProvider {
     /// The identity provider's metadata as IAM holds it.
     pub metadata_document: String,
     /// RFC 3339.
     pub valid_until: Option<String>,
+    /// `AssertionEncryptionMode` as IAM spells it (`Required` or `Allowed`); absent on a
+    /// provider whose encryption was never set.
+    pub assertion_encryption_mode: Option<String>,
+    /// `PrivateKeyList`: the private keys it decrypts encrypted assertions with (at most two).
+    pub private_keys: Vec<SamlPrivateKey>,
+}
+
+/// One `SAMLPrivateKey` of GetSAMLProvider's `PrivateKeyList`: IAM returns its identifier and
+/// when it was uploaded, never the key or its public half.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlPrivateKey {
+    /// `KeyId`: 22 to 64 of `[A-Z0-9]`, "the unique identifier for the SAML private key".
+    pub key_id: String,
+    /// `Timestamp`: when it was uploaded, RFC 3339.
+    pub uploaded: Option<String>,
 }
 
 /// GetRole's answer.

@@ -31,6 +31,12 @@ pub struct Input {
     pub source_identity: Option<String>,
     /// The Connect instance the sign-in lands in, if any.
     pub instance: Option<InstanceTarget>,
+    /// The response held an EncryptedAssertion (decrypted or not).
+    pub assertion_encrypted: bool,
+    /// The response held an assertion in plain text (not one saml-doctor decrypted).
+    pub plaintext_assertion: bool,
+    /// SHA-256 over the public key of the key that decrypted the assertion, when one did.
+    pub decrypted_with: Option<String>,
 }
 
 impl Input {
@@ -57,9 +63,12 @@ impl Input {
                     instance_id: c.instance_id.clone(),
                 })
             }),
+            assertion_encrypted: facts.encrypted,
+            decrypted_with: facts.encryption.iter().find_map(|e| e.opened_with.clone()),
             ..Input::default()
         };
         if let Some(response) = report.response() {
+            input.plaintext_assertion = response.assertions.iter().any(|a| !a.encrypted);
             let sigs = response.signature.iter().chain(
                 response
                     .assertions

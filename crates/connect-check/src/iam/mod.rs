@@ -11,5 +11,5 @@ pub mod policy;
 #[cfg(feature = "aws")]
 pub mod sdk;
 
-pub use api::{IamApi, PolicyDocument, Role, SamlProvider, ACTIONS};
+pub use api::{IamApi, PolicyDocument, Role, SamlPrivateKey, SamlProvider, ACTIONS};
 pub use input::Input;

@@ -5,7 +5,7 @@
 
 use saml_core::decode::percent_decode;
 
-use super::api::{IamApi, PolicyDocument, Role, SamlProvider};
+use super::api::{IamApi, PolicyDocument, Role, SamlPrivateKey, SamlProvider};
 use crate::access::{AccessError, AccessResult};
 use crate::aws::{SdkResultExt, Session};
 use crate::paging::{all_pages, Page, MAX_PAGES};
@@ -85,11 +85,21 @@ impl IamApi for SdkIam {
             .send()
             .await
             .optional(ACTION, |e| e.is_no_such_entity_exception())?;
+        let time = |t: &aws_smithy_types::DateTime| {
+            t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()
+        };
         Ok(out.map(|o| SamlProvider {
             metadata_document: o.saml_metadata_document().unwrap_or_default().to_owned(),
-            valid_until: o
-                .valid_until()
-                .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
+            valid_until: o.valid_until().and_then(time),
+            assertion_encryption_mode: o.assertion_encryption_mode().map(|m| m.as_str().to_owned()),
+            private_keys: o
+                .private_key_list()
+                .iter()
+                .map(|k| SamlPrivateKey {
+                    key_id: k.key_id().unwrap_or_default().to_owned(),
+                    uploaded: k.timestamp().and_then(time),
+                })
+                .collect(),
         }))
     }
 

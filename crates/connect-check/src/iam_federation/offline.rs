@@ -67,6 +67,7 @@ impl AccountCheck {
         match self {
             AccountCheck::ConnectInstance => format!("that {instance} exists and its identity management type is SAML"),
             AccountCheck::ConnectUser => format!("that {instance} has a user named exactly `{user}` (case-sensitive)"),
+            AccountCheck::IamProvider if facts.encrypted => format!("that {provider} exists, holds a private key to decrypt the assertion, and its metadata holds the signing certificate and is not expiring"),
             AccountCheck::IamProvider => format!("that {provider} exists and its metadata holds the signing certificate and is not expiring"),
             AccountCheck::IamRole => format!("that {role} exists and its MaxSessionDuration admits the SessionDuration"),
             AccountCheck::TrustPolicy => format!("that the trust policy of {role} allows sts:AssumeRoleWithSAML for {provider} with a SAML:aud the Recipient satisfies"),

@@ -12,7 +12,7 @@ use super::*;
 use crate::access::{AccessError, AccessResult};
 use crate::connect::tests::{CaseMode, FakeConnect, INSTANCE};
 use crate::connect::InstanceTarget;
-use crate::iam::{PolicyDocument, Role, SamlProvider};
+use crate::iam::{PolicyDocument, Role, SamlPrivateKey, SamlProvider};
 use crate::organizations::OrganizationLevel;
 use crate::test_support::block_on;
 
@@ -53,6 +53,7 @@ impl Fake {
                     r#"<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sts.windows.net/t/"><IDPSSODescriptor><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>{cert}</X509Certificate></X509Data></KeyInfo></KeyDescriptor></IDPSSODescriptor></EntityDescriptor>"#
                 ),
                 valid_until: Some("2049-01-01T00:00:00Z".into()),
+                ..SamlProvider::default()
             }),
             role: Some(Role {
                 arn: ROLE.into(),
@@ -276,6 +277,77 @@ fn provider_metadata_codes() {
         problems(&fake, &input()),
         [Code::IamProviderMetadataExpiring]
     );
+}
+
+#[test]
+fn encryption_mode_and_keys_against_the_assertion() {
+    let key = |id: &str| SamlPrivateKey {
+        key_id: id.into(),
+        uploaded: Some("2026-01-01T00:00:00Z".into()),
+    };
+    let plaintext = Input {
+        plaintext_assertion: true,
+        ..input()
+    };
+    let encrypted = Input {
+        assertion_encrypted: true,
+        decrypted_with: Some("AB:CD".into()),
+        ..input()
+    };
+    let provider = |mode: Option<&str>, keys: Vec<SamlPrivateKey>| {
+        let mut fake = Fake::healthy();
+        let p = fake.provider.as_mut().unwrap();
+        p.assertion_encryption_mode = mode.map(str::to_owned);
+        p.private_keys = keys;
+        fake
+    };
+    // Never set, or Allowed: a plaintext assertion is fine.
+    assert_eq!(problems(&provider(None, vec![]), &plaintext), []);
+    assert_eq!(
+        problems(&provider(Some("Allowed"), vec![key("K1")]), &plaintext),
+        []
+    );
+    // Required refuses a plaintext assertion; without a key, every assertion.
+    assert_eq!(
+        problems(&provider(Some("Required"), vec![key("K1")]), &plaintext),
+        [Code::IamProviderRequiresEncryption]
+    );
+    assert_eq!(
+        problems(&provider(Some("REQUIRED"), vec![]), &plaintext),
+        [
+            Code::IamProviderRequiresEncryption,
+            Code::IamProviderEncryptionKeyMissing
+        ]
+    );
+    assert_eq!(
+        problems(&provider(Some("Required"), vec![]), &encrypted),
+        [Code::IamProviderEncryptionKeyMissing]
+    );
+    // An encrypted assertion and no key to open it, whatever the mode.
+    for mode in [None, Some("Allowed")] {
+        assert_eq!(
+            problems(&provider(mode, vec![]), &encrypted),
+            [Code::IamProviderNoDecryptionKey]
+        );
+    }
+    // Keys are held: which one is the key given cannot be read (KeyId is not derived from it).
+    let findings = check(
+        &provider(Some("Required"), vec![key("K1"), key("K2")]),
+        &encrypted,
+    );
+    let skip = findings
+        .iter()
+        .find(|f| f.check == Some(saml_core::Check::IamProviderDecryptionKey))
+        .unwrap();
+    assert!(
+        skip.detail
+            .contains("KeyId K1 uploaded 2026-01-01T00:00:00Z")
+            && skip.detail.contains("KeyId K2")
+            && skip.detail.contains("AB:CD"),
+        "{}",
+        skip.detail
+    );
+    assert!(findings.iter().all(|f| f.code == Code::CheckSkipped));
 }
 
 #[test]

@@ -19,11 +19,7 @@ pub(crate) fn apply(
     let (Some((arn, metadata)), Some(rerun)) = (anchor, &message.rerun) else {
         return replace_skips(&mut message.report, findings);
     };
-    let ctx = saml_core::Context {
-        as_of: message.report.as_of,
-        relay_state: rerun.relay_state.clone(),
-        metadata: Some(&metadata),
-    };
+    let ctx = rerun.context(message.report.as_of, Some(&metadata));
     let mut report = saml_core::diagnose_decoded_in(&rerun.decoded, &ctx);
     if cert_mismatch {
         // One problem, one finding: the account check names the provider and its fix.

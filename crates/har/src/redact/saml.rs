@@ -1,19 +1,28 @@
 //! A SAMLResponse made unusable but still diagnosable: its SignatureValue and DigestValue
 //! replaced, the rest re-encoded exactly as it was encoded.
+//!
+//! An EncryptedAssertion's ciphertext goes too (every `CipherValue`, the content key's and the
+//! assertion's): a signature inside the ciphertext cannot be removed without decrypting, and
+//! redact holds no key and never decrypts, so the encrypted assertion, still signed inside,
+//! would stay usable with the provider's key. What is left (the Response, the algorithms, the
+//! certificate the identity provider encrypted to) is still diagnosed, and the report says the
+//! ciphertext was redacted.
 
 use base64::Engine;
 use saml_core::aws::endpoints::encode_path;
 use saml_core::decode;
-use saml_core::model::REDACTED_SIGNATURE;
+use saml_core::model::{REDACTED_CIPHERTEXT, REDACTED_SIGNATURE};
 
-/// Replaces SignatureValue and DigestValue of a SAMLResponse (any prefix) and re-encodes it as
-/// it was encoded (base64, URL-encoded as many times as before). `None` if it does not decode.
+/// Replaces SignatureValue and DigestValue of a SAMLResponse (any prefix), and the
+/// CipherValues of its encrypted parts, and re-encodes it as it was encoded (base64,
+/// URL-encoded as many times as before). `None` if it does not decode.
 pub fn strip_signatures(value: &str) -> Option<String> {
     let decoded = decode::decode(value.as_bytes()).ok()?;
     let mut xml = decoded.xml.clone();
     for local in ["SignatureValue", "DigestValue"] {
         xml = replace_element_text(&xml, local, REDACTED_SIGNATURE);
     }
+    xml = replace_element_text(&xml, "CipherValue", REDACTED_CIPHERTEXT);
     let mut out = if decoded.transport.base64 {
         let bytes = if decoded.transport.deflated {
             decode::deflate(xml.as_bytes())
@@ -97,5 +106,35 @@ c2lnbmF0dXJl</ds:SignatureValue></ds:Signature><SignatureValue>x</SignatureValue
         );
         assert_eq!(back.matches(REDACTED_SIGNATURE).count(), 3);
         assert!(strip_signatures("not a saml response").is_none());
+    }
+
+    #[test]
+    fn an_encrypted_assertion_loses_its_ciphertext() {
+        // An encrypted assertion signed inside: what is signed cannot be reached without the
+        // key, so both CipherValues go; the algorithms and KeyInfo stay for the diagnosis.
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/encrypted/"
+        );
+        let xml =
+            std::fs::read_to_string(format!("{dir}encrypted-then-response-signed.xml")).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&xml);
+        let back = decode::decode(strip_signatures(&b64).unwrap().as_bytes())
+            .unwrap()
+            .xml;
+        assert_eq!(back.matches(REDACTED_CIPHERTEXT).count(), 2, "{back}");
+        for (i, part) in xml
+            .split("CipherValue>")
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+        {
+            let value = part.trim_end_matches("</xenc:").trim_end_matches("</e:");
+            assert!(
+                value.len() > 40 && !back.contains(value),
+                "CipherValue {i} kept"
+            );
+        }
+        assert!(back.contains("http://www.w3.org/2009/xmlenc11#aes256-gcm"));
+        assert!(back.contains("X509Certificate"));
     }
 }

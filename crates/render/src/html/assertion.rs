@@ -371,6 +371,14 @@ pub fn table(out: &mut String, report: &Report, placed: &[&Placed]) {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
+    // Fingerprints only: the key given and the plaintext never reach the page.
+    for e in &f.encryption {
+        let _ = writeln!(
+            out,
+            "<p class=\"muted\">Encrypted assertion: {}</p>",
+            text(&crate::words::encryption(e, f.encryption.len() > 1))
+        );
+    }
     if let Some(summary) = &f.signature {
         let _ = writeln!(
             out,

@@ -31,6 +31,9 @@ pub struct Doc<'a> {
     pub root: &'a Element,
     /// The processing instructions after the root element.
     pub after_root: &'a [Node],
+    /// When some of the root's Assertion children were decrypted in place of their
+    /// EncryptedAssertions: the root as the identity provider sent it, and how many were.
+    pub decrypted: Option<(&'a Element, usize)>,
 }
 
 impl<'a> Doc<'a> {
@@ -40,6 +43,7 @@ impl<'a> Doc<'a> {
             before_root: &document.before_root,
             root: &document.root,
             after_root: &document.after_root,
+            decrypted: None,
         }
     }
 
@@ -49,6 +53,19 @@ impl<'a> Doc<'a> {
             before_root: &[],
             root,
             after_root: &[],
+            decrypted: None,
+        }
+    }
+
+    /// This document, whose root holds `count` assertions decrypted in place of the
+    /// EncryptedAssertions of `as_sent` (the same root, child for child, otherwise). A
+    /// signature over the whole Response signed the ciphertext: it is checked on `as_sent`.
+    /// It then covers the decrypted assertions too, since the ciphertext it signs decrypts to
+    /// one plaintext with the provider's key.
+    pub fn with_decrypted(self, as_sent: &'a Element, count: usize) -> Self {
+        Self {
+            decrypted: Some((as_sent, count)),
+            ..self
         }
     }
 }
@@ -90,6 +107,14 @@ pub(super) fn verify_all(
     let mut budget = Budget {
         left: WORK_BASE.saturating_add(byte_size(doc.root).saturating_mul(WORK_FACTOR)),
     };
+    let as_sent = doc.decrypted.map(|(sent, _)| {
+        let sent_doc = Doc {
+            root: sent,
+            decrypted: None,
+            ..doc
+        };
+        (sent_doc, Index::new(sent))
+    });
     Ok(sigs
         .into_iter()
         .map(|sig| {
@@ -103,9 +128,54 @@ pub(super) fn verify_all(
                     .unwrap_or(Target::Other),
                 None => Target::Other,
             };
-            check_one(doc, index, parent, sig, target, trusted, &mut budget)
+            match (&as_sent, target) {
+                (Some((sent_doc, sent_index)), Target::Response) => {
+                    check_as_sent(*sent_doc, sent_index, doc.root, sig, trusted, &mut budget)
+                }
+                _ => check_one(doc, index, parent, sig, target, trusted, &mut budget),
+            }
         })
         .collect())
+}
+
+/// Checks the Response's own signature `sig` (a child of `root`, whose decrypted assertions
+/// stand in place of EncryptedAssertions) on the Response as it was sent: its child at the
+/// same place.
+fn check_as_sent(
+    sent: Doc,
+    sent_index: &Index,
+    root: &Element,
+    sig: &Element,
+    trusted: Option<&[Certificate]>,
+    budget: &mut Budget,
+) -> Checked {
+    let at = root
+        .children
+        .iter()
+        .position(|n| matches!(n, Node::Element(e) if std::ptr::eq(e, sig)));
+    match at.and_then(|i| sent.root.children.get(i)) {
+        Some(Node::Element(sent_sig)) if sent_sig.is(NS_DSIG, "Signature") => check_one(
+            sent,
+            sent_index,
+            Some(sent.root),
+            sent_sig,
+            Target::Response,
+            trusted,
+            budget,
+        ),
+        // Splicing replaces EncryptedAssertions only: anything else is a bug, rejected.
+        _ => Checked {
+            path: "/Response/Signature".into(),
+            target: Target::Response,
+            signed_id: sent.root.attr("ID").map(str::to_owned),
+            embedded: None,
+            embedded_error: None,
+            verifies_with_embedded: false,
+            outcome: Outcome::Malformed {
+                why: "the Response as sent has no signature at its place".into(),
+            },
+        },
+    }
 }
 
 /// A rough size of a subtree (names and text), to bound canonicalization work.
@@ -169,11 +239,16 @@ fn check_one(
         .and_then(|k| k.child(NS_DSIG, "X509Data"))
         .and_then(|d| d.child(NS_DSIG, "X509Certificate"))
         .map(|c| c.text());
-    let (embedded, embedded_error) = match embedded_b64.as_deref().map(Certificate::from_base64) {
-        Some(Ok(c)) => (Some(c), None),
-        Some(Err(e)) => (None, Some(e.to_string())),
-        None => (None, None),
-    };
+    let embedded = embedded_b64
+        .as_deref()
+        .and_then(|b| Certificate::from_base64(b).ok());
+    // Any X509Certificate of KeyInfo that does not parse (not only the first).
+    let embedded_error = sig
+        .children_named(NS_DSIG, "KeyInfo")
+        .flat_map(|k| k.children_named(NS_DSIG, "X509Data"))
+        .flat_map(|d| d.children_named(NS_DSIG, "X509Certificate"))
+        .find_map(|c| Certificate::from_base64(&c.text()).err())
+        .map(|e| e.to_string());
     let mut checked = Checked {
         path: path_of(index, sig),
         target,
@@ -213,6 +288,15 @@ fn check_one(
             Ok(v) => checked.verifies_with_embedded = v,
             Err(err) => key_problem = Some(err),
         }
+    }
+    // KeyInfo is not signed: with the metadata's keys it is not used, and a certificate there
+    // that does not parse is reported beside a valid signature (`signing_cert_unreadable`).
+    // Without them, KeyInfo's key is the only one there is, and an unreadable one rejects.
+    if let (None, Some(e)) = (trusted, &checked.embedded_error) {
+        checked.outcome = Outcome::Malformed {
+            why: format!("its KeyInfo holds an X509Certificate that is not one ({e}), and without the identity provider's metadata (--metadata) that certificate is the only key to verify with"),
+        };
+        return checked;
     }
     let candidates: Vec<(&Certificate, bool)> = match trusted {
         Some(certs) => certs.iter().map(|c| (c, true)).collect(),
@@ -351,9 +435,10 @@ fn prepare(
     if digest_uri.is_empty() {
         return Err(malformed("its DigestMethod has no Algorithm".into()));
     }
-    let digest_hash: Hash = Hash::from_digest_uri(digest_uri).ok_or_else(|| Outcome::Unsupported {
-        what: format!("the digest method {digest_uri}, which saml-doctor does not implement (it implements SHA-1, SHA-256, SHA-384, SHA-512)"),
-    })?;
+    let digest_hash: Hash =
+        Hash::from_digest_uri(digest_uri).ok_or_else(|| Outcome::Unsupported {
+            what: unsupported_digest(digest_uri),
+        })?;
     if digest_method.elements().next().is_some() {
         return Err(malformed("its DigestMethod has parameters".into()));
     }
@@ -393,14 +478,12 @@ fn prepare(
             ("DigestValue", 1, 1),
         ],
     )?;
+    // Markup inside a certificate is read differently by other implementations: malformed.
+    // Whether the text is a certificate matters only without the metadata (see check_one).
     if let Some(key_info) = sig.child(NS_DSIG, "KeyInfo") {
         for data in key_info.children_named(NS_DSIG, "X509Data") {
             for c in data.children_named(NS_DSIG, "X509Certificate") {
-                if let Err(e) = Certificate::from_base64(&text_only(c)?) {
-                    return Err(malformed(format!(
-                        "its KeyInfo holds an X509Certificate that is not one ({e})"
-                    )));
-                }
+                text_only(c)?;
             }
         }
     }
@@ -443,6 +526,33 @@ fn prepare(
         signed_info: signed_info_c14n,
         signature,
     })
+}
+
+/// Why a DigestMethod is refused. A name no specification defines is refused even when its
+/// meaning looks plain (`xmlenc#sha1`): xmlsec1, Apache Santuario and .NET refuse it, so AWS's
+/// verifier may; the standard name is given to fix it with.
+fn unsupported_digest(uri: &str) -> String {
+    let standard = match uri {
+        "http://www.w3.org/2001/04/xmlenc#sha1" | "http://www.w3.org/2001/04/xmldsig-more#sha1" => {
+            Some("http://www.w3.org/2000/09/xmldsig#sha1 (XML Signature 1.1, Message Digests)")
+        }
+        "http://www.w3.org/2001/04/xmlenc#sha384" | "http://www.w3.org/2000/09/xmldsig#sha384" => {
+            Some("http://www.w3.org/2001/04/xmldsig-more#sha384 (RFC 6931, section 2.1.3)")
+        }
+        "http://www.w3.org/2000/09/xmldsig#sha256"
+        | "http://www.w3.org/2001/04/xmldsig-more#sha256" => {
+            Some("http://www.w3.org/2001/04/xmlenc#sha256 (XML Signature 1.1, Message Digests)")
+        }
+        "http://www.w3.org/2000/09/xmldsig#sha512"
+        | "http://www.w3.org/2001/04/xmldsig-more#sha512" => {
+            Some("http://www.w3.org/2001/04/xmlenc#sha512 (XML Signature 1.1, Message Digests)")
+        }
+        _ => None,
+    };
+    match standard {
+        Some(name) => format!("the digest method {uri}, a name no specification defines for its digest; the standard one is {name}"),
+        None => format!("the digest method {uri}, which saml-doctor does not implement (it implements SHA-1, SHA-256, SHA-384, SHA-512)"),
+    }
 }
 
 #[cfg(test)]

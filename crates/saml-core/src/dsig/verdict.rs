@@ -127,9 +127,12 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
         .children_named(NS_ASSERTION, "EncryptedAssertion")
         .count();
     if assertions.len() + encrypted > 1 && root.is(NS_PROTOCOL, "Response") {
-        let encrypted_note = match encrypted {
-            0 => String::new(),
-            n => format!(" ({n} of them encrypted, covered by nothing saml-doctor can verify)"),
+        let decrypted = doc.decrypted.map_or(0, |(_, n)| n);
+        let encrypted_note = match (encrypted, decrypted) {
+            (0, 0) => String::new(),
+            (0, d) => format!(" ({d} of them decrypted from an EncryptedAssertion)"),
+            (n, 0) => format!(" ({n} of them encrypted, covered by nothing saml-doctor can verify)"),
+            (n, d) => format!(" ({d} of them decrypted, {n} still encrypted and covered by nothing saml-doctor can verify)"),
         };
         findings.push(
             Finding::new(
@@ -191,6 +194,7 @@ pub fn check_document(doc: Doc, metadata: Option<&Metadata>, as_of: &AsOf) -> Ve
             as_of,
             with,
         ));
+        findings.extend(unreadable_key_info(c));
     }
     // Coverage: a signature covers the element it is enveloped in, and so its descendants.
     let sigs = signatures(root);
@@ -390,6 +394,30 @@ fn outcome_finding(
             ),
         )),
     }
+}
+
+/// A signature the metadata's key verifies, whose KeyInfo holds a certificate that does not
+/// parse: a warning, since AWS verifies with the metadata's keys and KeyInfo is not signed.
+fn unreadable_key_info(c: &Checked) -> Option<Finding> {
+    let why = c.embedded_error.as_ref()?;
+    matches!(
+        c.outcome,
+        Outcome::Valid {
+            from_metadata: true,
+            ..
+        }
+    )
+    .then(|| {
+        Finding::new(
+            Code::SigningCertUnreadable,
+            format!(
+                "{}: the signature verifies with the metadata's certificate, and the X509Certificate in its KeyInfo is not a certificate ({why}); it was not used",
+                c.path
+            ),
+        )
+        .with("path", c.path.clone())
+        .with("error", why.clone())
+    })
 }
 
 /// The one-line summary for the report's facts: first whether the facts shown are covered by a

@@ -72,9 +72,8 @@ fn the_facts_come_from_the_verified_assertion_not_the_first() {
     assert!(details.contains("2 Assertion elements"), "{details}");
     assert!(details.contains("HMAC"), "{details}");
     let ctx = Context {
-        as_of: as_of(),
-        relay_state: crate::RelayStateInput::Unknown,
         metadata: Some(&md),
+        ..Context::new(as_of())
     };
     let report = diagnose_xml_in(&xml, &ctx);
     assert_eq!(
@@ -94,9 +93,8 @@ fn an_unverified_assertion_is_never_shown_as_signed() {
         "<saml:NameID>attacker@evil.example",
     );
     let ctx = Context {
-        as_of: as_of(),
-        relay_state: crate::RelayStateInput::Unknown,
         metadata: Some(&md),
+        ..Context::new(as_of())
     };
     let report = diagnose_xml_in(&tampered, &ctx);
     assert!(!report.facts.assertion_signed);
@@ -140,11 +138,7 @@ fn an_encrypted_assertion_switches_no_check_off() {
     let unsigned = format!(
         "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_r\" Version=\"2.0\" IssueInstant=\"2026-11-20T10:00:00Z\"><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>{enc}</samlp:Response>"
     );
-    let ctx = Context {
-        as_of: as_of(),
-        relay_state: crate::RelayStateInput::Unknown,
-        metadata: None,
-    };
+    let ctx = Context::new(as_of());
     let report = diagnose_xml_in(&unsigned, &ctx);
     assert!(
         report.codes().contains(&Code::SignatureMissing),

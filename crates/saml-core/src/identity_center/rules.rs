@@ -53,17 +53,19 @@ pub fn check_response(response: &Response, shared: Vec<Finding>) -> Vec<Finding>
     if !response.status.is_success() {
         return findings;
     }
-    if response.encrypted_assertions > 0 {
+    // An assertion saml-doctor decrypted was encrypted all the same: Identity Center refuses it.
+    let encrypted =
+        response.encrypted_assertions + response.assertions.iter().filter(|a| a.encrypted).count();
+    if encrypted > 0 {
         findings.push(
             Finding::new(
                 Code::IdcAssertionEncrypted,
                 format!(
-                    "/Response holds {} EncryptedAssertion element{}; IAM Identity Center accepts only a plain, signed assertion",
-                    response.encrypted_assertions,
-                    if response.encrypted_assertions == 1 { "" } else { "s" }
+                    "/Response holds {encrypted} EncryptedAssertion element{}; IAM Identity Center accepts only a plain, signed assertion",
+                    if encrypted == 1 { "" } else { "s" }
                 ),
             )
-            .with("encrypted_assertions", response.encrypted_assertions.to_string()),
+            .with("encrypted_assertions", encrypted.to_string()),
         );
     }
     let total = response.assertions.len() + response.encrypted_assertions;

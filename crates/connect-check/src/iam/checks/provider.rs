@@ -1,10 +1,12 @@
-//! The SAML provider check: the provider the Role attribute names exists, its metadata holds the
-//! certificate the response was signed with, and neither the metadata nor a certificate in it
-//! expires within 30 days.
+//! The SAML provider check: the provider the Role attribute names exists, its encryption
+//! settings admit the assertion (`encryption.rs`), its metadata holds the certificate the
+//! response was signed with, and neither the metadata nor a certificate in it expires within 30
+//! days.
 
 use saml_core::aws::RolePair;
 use saml_core::{AsOf, Check, Code, Finding};
 
+use super::encryption::check_encryption;
 use crate::iam::api::IamApi;
 use crate::iam::input::Input;
 
@@ -33,6 +35,7 @@ pub(crate) async fn check_provider(
         }
         Ok(Some(p)) => p,
     };
+    check_encryption(input, arn, &provider, findings);
     let metadata = match saml_core::metadata::parse(&provider.metadata_document) {
         Ok(m) => m,
         Err(e) => {

@@ -3,7 +3,8 @@
 
 Each input under examples/ and tests/ (captures, pasted responses, signed fixtures, the hostile
 corpus, the bad-input corpus) is diagnosed as JSON and as text, and the example captures also as
-HTML. `tests/snapshots.rs` runs the same commands on the binary under test and requires the same
+HTML; the example trail (examples/cloudtrail/) goes through `saml-doctor trail` in the three
+formats. `tests/snapshots.rs` runs the same commands on the binary under test and requires the same
 bytes and exit status: a change to what a report says shows up as a diff of these files, reviewed
 like code. Run it after a change that is meant to alter a report:
 
@@ -22,9 +23,11 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "snapshots"
 AT = "2024-05-14T09:31:09Z"
+# Inputs of `saml-doctor trail`.
+TRAILS = ["examples/cloudtrail"]
 
 # Not inputs to diagnose: keys, metadata (the audit's fixtures), manifests, notes, the browser tests (the HTML page's, and
-# the recording's fake identity provider), CloudTrail logs (`trail`'s), the embedding example.
+# the recording's fake identity provider), CloudTrail logs (`trail`'s: TRAILS, above), the embedding example.
 SKIP_DIRS = {"saml-keys", "keys", "audit", "browser", "capture", "cloudtrail", "embed", "snapshots", "support", "aws-config-empty"}
 SKIP_NAMES = {"manifest.json", "package.json", "package-lock.json", "LICENSE"}
 
@@ -99,6 +102,13 @@ def main() -> int:
             command = ["diagnose", str(rel), *args, "--format", fmt, "--color", "never"]
             run = subprocess.run([opts.binary, *command], cwd=ROOT, env=env, capture_output=True, timeout=120)
             name = snapshot_name(rel, args, fmt)
+            (OUT / name).write_bytes(run.stdout)
+            manifest.append({"args": command, "snapshot": name, "exit": run.returncode})
+    for trail in TRAILS:
+        for fmt in ("json", "text", "html"):
+            command = ["trail", trail, "--format", fmt]
+            run = subprocess.run([opts.binary, *command], cwd=ROOT, env=env, capture_output=True, timeout=120)
+            name = f"trail__{'__'.join(pathlib.Path(trail).parts)}.{fmt}"
             (OUT / name).write_bytes(run.stdout)
             manifest.append({"args": command, "snapshot": name, "exit": run.returncode})
     lines = ",\n".join(json.dumps(entry) for entry in manifest)

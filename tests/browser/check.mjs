@@ -7,6 +7,11 @@
 //   - a hostile capture (values holding <script>, "><img onerror=…> and javascript: URLs):
 //     no dialog, no script ran, no element but the page's own, and the values present as text;
 //   - the planted-secrets capture: none of its cookies, tokens or passwords in the page;
+//   - the `trail` page of the example organization trail (examples/cloudtrail): clean as above,
+//     the outcome, the chart (its bars add up to the failures), every cause with its fix and
+//     every user of the JSON report, in light and dark (target/browser/readme-trail.png is the
+//     README's picture, docs/images/trail-report.png); and a trail whose user names, roles and
+//     messages hold <script>, "><img onerror=…> and javascript: renders them as text;
 //   - the account audit's page (tests/audit_moto.rs leaves it in target/browser/): the same
 //     checks, the verdict and every error code on the first screen, a hostile trust-policy value
 //     shown as text.
@@ -58,8 +63,9 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
-/** Opens a report; returns what the page did and its rendered DOM facts. */
-async function open(htmlPath, { colorScheme = 'light', screenshot, firstScreen } = {}) {
+/** Opens a report; returns what the page did, its rendered DOM facts, and what `more` (a
+ * function run in the page) found. */
+async function open(htmlPath, { colorScheme = 'light', screenshot, firstScreen, more } = {}) {
   const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 900 }, javaScriptEnabled: true });
   const page = await context.newPage();
   const seen = { console: [], pageErrors: [], requests: [], dialogs: [] };
@@ -97,10 +103,11 @@ async function open(htmlPath, { colorScheme = 'light', screenshot, firstScreen }
       return h ? h.getBoundingClientRect().bottom <= window.innerHeight : false;
     })(),
   }));
+  const extra = more ? await page.evaluate(more) : null;
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
   if (firstScreen) await page.screenshot({ path: firstScreen, clip: { x: 0, y: 0, width: 1200, height: 1400 } });
   await context.close();
-  return { seen, dom };
+  return { seen, dom, more: extra };
 }
 
 function checkClean(name, { seen, dom }) {
@@ -273,7 +280,92 @@ for (const dir of [join(root, 'examples'), join(root, 'examples', 'identity-cent
   }
 }
 
-// 4. The account audit's page, as tests/audit_moto.rs left it: the real binary's report of an
+// 4. The trail page: who failed to sign in, and why, from the example organization trail.
+/** Runs `saml-doctor trail ARGS`; exit status 0 or 1 is a report. */
+function trail(args, name) {
+  const r = spawnSync(binary, ['trail', ...args], { encoding: 'utf8', cwd: root, maxBuffer: 64 << 20 });
+  if (r.status !== 0 && r.status !== 1) {
+    fail(`${name}: saml-doctor trail exited ${r.status}: ${r.stderr}`);
+    return null;
+  }
+  return r.stdout;
+}
+
+/** What the trail page shows, read in its DOM. */
+function trailFacts() {
+  return {
+    causes: [...document.querySelectorAll('header.verdict .codes code')].map((c) => c.innerText),
+    cards: [...document.querySelectorAll('#causes article.finding')].map((a) => ({
+      code: a.querySelector('h4 code').innerText,
+      fix: a.querySelector('p.fix').innerText.replace(/^Fix:\s*/, ''),
+    })),
+    bars: [...document.querySelectorAll('#chart svg rect title')].map((t) => Number(t.textContent.split(' ').pop())),
+    users: [...document.querySelectorAll('#users table.users tbody tr')].map((tr) => ({
+      user: tr.querySelector('th').innerText,
+      recovered: tr.querySelector('.recovered').innerText.includes('yes'),
+    })),
+  };
+}
+
+{
+  const name = 'trail';
+  const html = join(out, `${name}.html`);
+  const json = trail(['examples/cloudtrail', '--format', 'json'], name);
+  if (json !== null && trail(['examples/cloudtrail', '--format', 'html', '-o', html], name) !== null) {
+    const report = JSON.parse(json);
+    const result = await open(html, { screenshot: join(out, `${name}.png`), firstScreen: join(out, 'readme-trail.png'), more: trailFacts });
+    checkClean(name, result);
+    const { dom, more: t } = result;
+    const outcome = `${report.sign_ins.failed} of ${report.sign_ins.attempts} sign-ins failed`;
+    if (!dom.verdict.includes(outcome)) fail(`${name}: verdict "${dom.verdict}", not "${outcome}"`);
+    const codes = report.causes.map((c) => c.code);
+    if (JSON.stringify(t.causes) !== JSON.stringify(codes)) fail(`${name}: the verdict's causes ${t.causes} are not ${codes}`);
+    if (JSON.stringify(t.cards.map((c) => c.code)) !== JSON.stringify(codes)) fail(`${name}: cause cards ${t.cards.map((c) => c.code)}`);
+    for (const c of report.causes) {
+      const card = t.cards.find((k) => k.code === c.code);
+      if (!card || card.fix !== c.fix) fail(`${name}: ${c.code}'s fix on the page differs from the report's`);
+    }
+    const charted = t.bars.reduce((a, b) => a + b, 0);
+    if (charted !== report.sign_ins.failed) fail(`${name}: the chart's bars add up to ${charted}, not ${report.sign_ins.failed}`);
+    const users = report.users.map((u) => ({ user: u.user, recovered: u.recovered }));
+    if (JSON.stringify(t.users) !== JSON.stringify(users)) fail(`${name}: users ${JSON.stringify(t.users)}`);
+    const dark = await open(html, { colorScheme: 'dark', screenshot: join(out, `${name}-dark.png`) });
+    checkClean(`${name} (dark)`, dark);
+    console.log(`ok   ${name}: "${dom.verdict}", ${t.cards.length} causes, ${t.bars.length} bar segments adding up to ${charted}, ${t.users.length} users`);
+  }
+}
+
+// A trail whose values try to run script, load an image and link to javascript:.
+{
+  const name = 'trail-hostile-values';
+  const script = '<script>window.__pwned="script";alert("script")</script>';
+  const img = '"><img src=x onerror="window.__pwned=\'img\';alert(\'img\')">';
+  const js = 'javascript:window.__pwned="url";alert("url")';
+  const failed = (time, user, session, message) => ({
+    eventVersion: '1.08', userIdentity: { type: 'SAMLUser', userName: user }, eventTime: time,
+    eventSource: 'sts.amazonaws.com', eventName: 'AssumeRoleWithSAML', errorCode: 'InvalidIdentityToken',
+    errorMessage: message, requestParameters: { roleSessionName: session, roleArn: js, principalArn: img },
+    eventID: `hostile-${time}`, recipientAccountId: script,
+  });
+  const log = join(out, `${name}.json`);
+  writeFileSync(log, JSON.stringify({ Records: [
+    failed('2024-05-07T10:00:00Z', script, 'ok', 'Response signature invalid'),
+    failed('2024-05-07T10:01:00Z', img, img, `${script} ${js}`),
+  ] }));
+  const html = join(out, `${name}.html`);
+  if (trail([relative(root, log), '--format', 'html', '-o', html], name) !== null) {
+    const result = await open(html, { screenshot: join(out, `${name}.png`) });
+    checkClean(name, result);
+    const { dom } = result;
+    if (dom.pwned !== null) fail(`${name}: a log value ran as script (${dom.pwned})`);
+    for (const needle of ['<script>window.__pwned="script"', '"><img src=x onerror=', 'javascript:window.__pwned="url"']) {
+      if (!dom.text.includes(needle)) fail(`${name}: ${needle} is not shown as text`);
+    }
+    console.log(`ok   ${name}: hostile values inert and shown as text`);
+  }
+}
+
+// 5. The account audit's page, as tests/audit_moto.rs left it: the real binary's report of an
 // organization on moto, one of whose trust policies holds a SAML:aud written to break out of the
 // page (<script>, an <img onerror>).
 {

@@ -1,5 +1,6 @@
 //! `--aws`: where and as whom to check the account, the one async runtime and SDK configuration
-//! the account checks run on; and `aws-policy`, the least-privilege policy each reading needs.
+//! the account checks run on ([`runtime`]: `trail --aws`, `--athena` and `audit` run on it too);
+//! and `aws-policy`, the least-privilege policy each reading needs.
 
 use clap::Args;
 use connect_check::connect::InstanceTarget;
@@ -77,11 +78,7 @@ impl AwsArgs {
         if !account::has_checks_to_run(diagnosis) {
             return Ok(());
         }
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
-        runtime.block_on(async {
+        runtime()?.block_on(async {
             let fallback = account::default_region(diagnosis, &options);
             let mut accounts =
                 SdkAccounts::load(self.profile.as_deref(), self.region.as_deref(), &fallback)
@@ -94,6 +91,15 @@ impl AwsArgs {
         })?;
         Ok(())
     }
+}
+
+/// The async runtime AWS calls run on: one thread (the calls wait on the network, one after
+/// the other), with timers for retries and polling.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))
 }
 
 /// Draws how far a ListUsers walk has gone on the terminal, and clears it at the end.

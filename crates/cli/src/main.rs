@@ -1,7 +1,8 @@
 //! `saml-doctor`: finds out why a SAML sign-in into AWS / Amazon Connect fails and says how to
 //! fix it. A thin layer: arguments, reading input, rendering; the work is in the libraries.
 //!
-//! Exit status: 0 no error finding, 1 at least one error finding, 2 the tool could not run.
+//! Exit status: 0 no error finding (`trail`: no failed sign-in), 1 at least one, 2 the tool
+//! could not run.
 
 #![forbid(unsafe_code)]
 
@@ -55,6 +56,9 @@ enum Command {
     /// IAM Identity Center: when each session of a sign-in ends, why a user was signed out,
     /// until when a removed user can still act
     Sessions(commands::sessions::SessionsArgs),
+    /// Who failed to sign in, and why: SAML sign-in failures in CloudTrail grouped by cause
+    /// (trail folders and log files, the account's event history, or one query on Athena)
+    Trail(commands::trail::TrailArgs),
 }
 
 /// How to print results.
@@ -170,6 +174,7 @@ fn main() -> ExitCode {
         }
         Command::Man => man_page(),
         Command::Sessions(args) => commands::sessions::run(args),
+        Command::Trail(args) => commands::trail::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,6 @@
-//! Writing what a command produced: to standard output (quietly ending when the reader has gone),
-//! or to a file written whole or not at all; and the flags of a command whose report is text,
-//! JSON or one HTML page ([`OutputArgs`]: `diagnose`, `capture`, `audit`).
+//! Writing what a command produced: in which format ([`ReportFormat`]), to standard output
+//! (quietly ending when the reader has gone), or to a file written whole or not at all; and the
+//! flags of a report with colour ([`OutputArgs`]: `diagnose`, `capture`, `audit`).
 
 use std::path::{Path, PathBuf};
 
@@ -8,17 +8,6 @@ use clap::Args;
 use saml_render::Style;
 
 use crate::{ColorChoice, Failure};
-
-/// How a report is printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    /// For people
-    Text,
-    /// For scripts: one JSON object
-    Json,
-    /// One self-contained HTML page
-    Html,
-}
 
 /// The flags of a report: its format, where it goes, and colour.
 #[derive(Args)]
@@ -48,6 +37,17 @@ impl OutputArgs {
     pub fn write(&self, report: &str) -> Result<(), Failure> {
         self::report(self.output.as_deref(), report)
     }
+}
+
+/// How a command with a page (`diagnose`, `capture`, `trail`, `audit`) prints its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For people
+    Text,
+    /// For scripts: one JSON object
+    Json,
+    /// One self-contained HTML page
+    Html,
 }
 
 /// Where an output is written before it is renamed to `path`: beside it, `<name>.partial`.

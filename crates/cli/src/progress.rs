@@ -1,7 +1,9 @@
-//! What the user sees while a diagnosis runs: a progress bar on standard error while a large file
+//! What the user sees while a command runs: a progress bar on standard error while a large file
 //! is read (only on a terminal), and with `--timings` (`-v`) one line saying where the run's
 //! time went (reading the input, decoding, verification, account checks), for bug reports about
-//! slow runs. Both are the library's progress and timing callbacks, drawn here.
+//! slow runs; a one-line status ([`StatusLine`]) while `trail` waits on AWS. All are the
+//! libraries' progress and timing callbacks, drawn here (the libraries never write to a
+//! terminal).
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -121,6 +123,45 @@ impl Observer for Terminal {
 
     fn input_size(&mut self, bytes: u64) {
         self.bytes = Some(bytes);
+    }
+}
+
+/// One line of status on standard error, redrawn in place (only on a terminal, at most ten
+/// times a second), and cleared when the work is done.
+#[cfg_attr(not(feature = "trail-aws"), allow(dead_code))]
+pub struct StatusLine {
+    on: bool,
+    drawn: Option<Instant>,
+}
+
+#[cfg_attr(not(feature = "trail-aws"), allow(dead_code))]
+impl StatusLine {
+    /// A status line, drawn only when standard error is a terminal.
+    pub fn new() -> Self {
+        Self {
+            on: std::io::stderr().is_terminal(),
+            drawn: None,
+        }
+    }
+
+    /// Shows `text` in place of the last status.
+    pub fn show(&mut self, text: &str) {
+        if !self.on
+            || self
+                .drawn
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
+            return;
+        }
+        self.drawn = Some(Instant::now());
+        let _ = write!(std::io::stderr(), "\r\x1b[2K{text}");
+    }
+
+    /// Clears the line, if anything was drawn.
+    pub fn clear(&mut self) {
+        if self.on && self.drawn.take().is_some() {
+            let _ = std::io::stderr().write_all(b"\r\x1b[2K");
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! The local engine on the command line, until `saml-doctor trail` lands: prints the report as
-//! JSON, and how long the reading took on stderr (for `scripts/bench-trail.py`).
+//! The local engine alone on the command line, for `scripts/bench-trail.py`: prints the report
+//! as JSON, and how long the reading took on stderr. It builds in seconds, without the AWS SDK
+//! (`saml-doctor trail` reads the same way, and adds the reports, `--aws` and `--athena`).
 //!
 //! ```text
 //! cargo run --release -p saml-trail --no-default-features --example trail -- [--since T] [--until T] [--threads N] PATH…

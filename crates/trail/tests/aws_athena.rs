@@ -208,10 +208,12 @@ async fn start_poll_and_page_on_recorded_responses() {
         workgroup: Some("analysts".into()),
         output_location: None,
     };
-    let (report, scanned) = analyze_on_athena(&client, &spec(), &target, &fast())
+    let run = analyze_on_athena(&client, &spec(), &target, &fast())
         .await
         .unwrap();
+    let (report, scanned) = (run.report, run.scanned_bytes);
     assert_eq!(polls.num_calls(), 3);
+    assert_eq!(run.query_execution_id, "q-1");
     assert_eq!(scanned, 48_318_382_080);
     assert!((trail::sql::cost_dollars(scanned) - 0.2416).abs() < 1e-3);
     assert_eq!(report.events_read, 5120);
@@ -313,9 +315,10 @@ async fn the_call_flow_against_moto() {
         workgroup: None,
         output_location: Some("s3://athena-results-example/trail/".into()),
     };
-    let (report, scanned) = analyze_on_athena(&client, &spec(), &target, &fast())
+    let run = analyze_on_athena(&client, &spec(), &target, &fast())
         .await
         .unwrap();
+    let (report, scanned) = (run.report, run.scanned_bytes);
     assert_eq!(report.events_read, 5120);
     assert_eq!(report.sign_ins.failed, 2);
     assert_eq!(report.users[0].user, "dan@example.com");

@@ -95,10 +95,7 @@ pub fn run(args: AuditArgs) -> Result<u8, Failure> {
         .map(|r| Region::parse(r).map_err(|e| Failure(format!("--region: {e}"))))
         .transpose()?;
     let plan = args.organization.then(|| plan(&args)).transpose()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
+    let runtime = crate::aws::runtime()?;
     let (report, subject) = runtime.block_on(async {
         let session = Session::load(
             args.profile.as_deref(),

@@ -11,3 +11,4 @@ pub mod metadata;
 pub mod redact;
 pub mod sessions;
 pub mod setup;
+pub mod trail;

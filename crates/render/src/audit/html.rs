@@ -2,9 +2,11 @@
 //! with how many times it was found, fit the first screenful; then each account with findings,
 //! worst first, every finding with its resource and fix; the audit's inputs; the counts.
 //!
-//! Under the diagnosis page's rules, with its head, style and escaping (`crate::html`): inline
-//! CSS only, no script, no external resource, a Content-Security-Policy that forbids everything
-//! else, and every value from the account (ARNs, entityIDs, usernames, policy values) escaped.
+//! Under the rules of every saml-doctor page, with their head, style and escaping
+//! (`crate::page`): inline CSS only, no script, no external resource, a Content-Security-Policy
+//! that forbids everything else, and every value from the account (ARNs, entityIDs, usernames,
+//! policy values) escaped. The verdict's headline and the finding cards' heading are the
+//! diagnosis page's (`crate::html::findings`).
 //! Its size grows with the findings, never with the healthy accounts (only counted).
 
 use std::collections::BTreeMap;
@@ -14,9 +16,8 @@ use saml_audit::{AccountReport, OrganizationReport};
 use saml_core::{Code, Finding, Severity};
 
 use super::words::{account_counts, counts, verdict_words, Scope};
-use crate::html::escape::{scrub, text};
 use crate::html::findings::{headline, severity_and_code};
-use crate::html::head;
+use crate::page::escape::{scrub, text};
 
 /// Where each finding is on the page: account `a`, finding `f` (ids made of numbers only, never
 /// of a value from the account); inputs are account `None`.
@@ -57,7 +58,7 @@ pub fn html(report: &OrganizationReport, scope: &Scope<'_>) -> String {
         _ => "saml-doctor audit".to_owned(),
     };
     let mut out = String::with_capacity(32 * 1024);
-    head(&mut out, &title);
+    crate::page::open(&mut out, &title, "");
     verdict(&mut out, report, scope, &placed, worst.map(|(_, f)| *f));
     let inputs = if report.inputs().is_empty() {
         ""
@@ -84,12 +85,15 @@ pub fn html(report: &OrganizationReport, scope: &Scope<'_>) -> String {
         out.push_str("</section>\n");
     }
     summary(&mut out, report);
-    let _ = write!(
-        out,
-        "</main>\n<footer><p>Made by saml-doctor {} from the audit of {}, judged at {}. Healthy accounts are counted, not listed. Finding codes are stable: <code>saml-doctor explain CODE</code> says more.</p></footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        text(scope.subject),
-        scope.judged_at
+    out.push_str("</main>\n");
+    crate::page::close(
+        &mut out,
+        &format!(
+            "Made by saml-doctor {} from the audit of {}, judged at {}. Healthy accounts are counted, not listed. Finding codes are stable: <code>saml-doctor explain CODE</code> says more.",
+            env!("CARGO_PKG_VERSION"),
+            text(scope.subject),
+            scope.judged_at
+        ),
     );
     out
 }
@@ -219,8 +223,7 @@ fn summary(out: &mut String, report: &OrganizationReport) {
 mod tests {
     use super::super::fixture::{report, HOSTILE};
     use super::*;
-    use crate::html::escape;
-    use crate::html::tests::assert_inert;
+    use crate::page::{assert_inert, escape};
 
     fn page() -> String {
         let scope = Scope {
@@ -233,7 +236,7 @@ mod tests {
     #[test]
     fn hostile_account_values_are_text_and_the_page_is_inert() {
         let page = page();
-        assert_inert(&page);
+        assert_inert(&page, &[]);
         assert!(!page.contains(HOSTILE));
         assert!(page.contains(&escape::text(HOSTILE)));
     }

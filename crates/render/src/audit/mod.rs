@@ -1,8 +1,8 @@
 //! The reports of `saml-doctor audit`, from saml-audit's [`OrganizationReport`] (one account or
 //! many): text for people, grouped by account, worst first ([`text()`]); JSON for scripts, as the
 //! report serializes (`{accounts: [{account, findings: [{code, severity, resource, title, fix,
-//! …}]}], summary}`, [`json()`]); and one self-contained HTML page ([`html()`]) under the same
-//! rules as the diagnosis page, whose head, style and escaping it shares.
+//! …}]}], summary}`, [`json()`]); and one self-contained HTML page ([`html()`]) under the rules of
+//! every saml-doctor page ([`crate::page`]).
 
 #[cfg(test)]
 mod fixture;

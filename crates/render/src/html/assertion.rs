@@ -10,8 +10,8 @@ use saml_core::identity_center::ATTR_ACCESS_CONTROL_PREFIX;
 use saml_core::rules::{ATTR_PRINCIPAL_TAG_PREFIX, ATTR_SOURCE_IDENTITY};
 use saml_core::{Code, Report};
 
-use super::escape::{highlighted, text};
 use super::placed::Placed;
+use crate::page::escape::{highlighted, text};
 
 /// Whether a verified signature covers a fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

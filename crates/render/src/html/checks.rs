@@ -7,8 +7,8 @@ use saml_core::{Area, Code};
 use saml_diagnosis::account::AccountCheck;
 use saml_diagnosis::Diagnosis;
 
-use super::escape::{scrub, text};
 use super::placed::{provenance, Placed};
+use crate::page::escape::{scrub, text};
 
 /// Which account check a code of the account area reports on.
 fn check_of(code: Code) -> Option<AccountCheck> {

@@ -8,8 +8,8 @@ use saml_core::{Code, Finding, Severity};
 use saml_diagnosis::Diagnosis;
 
 use super::checks::account_checks;
-use super::escape::{scrub, text};
 use super::placed::{provenance, Placed};
+use crate::page::escape::{scrub, text};
 use crate::words::{counts, severity_label, verdict_words};
 
 /// The glyph beside a severity (the word is always there too).

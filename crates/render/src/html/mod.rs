@@ -2,14 +2,13 @@
 //! code first, then the sign-in as it happened (timeline), the timing picture (SVG), the
 //! assertion decoded, and every finding with its fix, in the same words as the text report.
 //!
-//! Self-contained and inert: inline CSS and SVG only, no script, no external resource, and a
-//! Content-Security-Policy that forbids everything else. Every capture string is escaped
-//! (`escape`), and nothing secret reaches the page: no SAMLResponse, no SignatureValue, no
-//! cookies, headers, query values or tokens.
+//! Self-contained and inert, as every page is ([`crate::page`]): inline CSS and SVG only, no
+//! script, no external resource, and a Content-Security-Policy that forbids everything else.
+//! Every capture string is escaped ([`crate::page::escape`]), and nothing secret reaches the
+//! page: no SAMLResponse, no SignatureValue, no cookies, headers, query values or tokens.
 
 mod assertion;
 mod checks;
-pub(crate) mod escape;
 pub(crate) mod findings;
 mod placed;
 mod timeline;
@@ -19,11 +18,10 @@ use std::fmt::Write as _;
 
 use saml_diagnosis::Diagnosis;
 
-use escape::{scrub, text};
+use crate::page::escape::{scrub, text};
+pub use crate::page::CSP;
 
-/// The page's policy: nothing may load, connect, run or submit; inline styles only.
-pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'";
-
+/// The diagnose page's own style, after the shared one.
 const STYLE: &str = include_str!("style.css");
 
 /// The whole page for a diagnosis: with a timeline when the input was a HAR capture, and the
@@ -40,30 +38,22 @@ pub fn render(d: &Diagnosis) -> String {
         Some(p) => format!("✗ {} · saml-doctor", p.finding.code.as_str()),
         None => "saml-doctor report".to_owned(),
     };
-    head(&mut out, &title);
+    crate::page::open(&mut out, &title, STYLE);
     findings::verdict(&mut out, d, &placed);
     out.push_str("<nav aria-label=\"sections\"><a href=\"#timeline\">Timeline</a> <a href=\"#timing\">Timing</a> <a href=\"#assertion\">Assertion</a> <a href=\"#findings\">Findings</a></nav>\n<main>\n");
     timeline::section(&mut out, capture, &placed);
     messages(&mut out, d, &placed);
     findings::section(&mut out, d, &placed, aws_ran);
-    let _ = write!(
-        out,
-        "</main>\n<footer><p>Made by saml-doctor {} from <span class=\"input\">{}</span>. The page holds the decoded facts of the sign-in, never the SAMLResponse itself, its signature, cookies or tokens. Finding codes are stable: <code>saml-doctor explain CODE</code> says more.</p></footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        text(&scrub(&d.input))
+    out.push_str("</main>\n");
+    crate::page::close(
+        &mut out,
+        &format!(
+            "Made by saml-doctor {} from <span class=\"input\">{}</span>. The page holds the decoded facts of the sign-in, never the SAMLResponse itself, its signature, cookies or tokens. Finding codes are stable: <code>saml-doctor explain CODE</code> says more.",
+            env!("CARGO_PKG_VERSION"),
+            text(&scrub(&d.input))
+        ),
     );
     out
-}
-
-/// The start of every saml-doctor page, up to and with `<body>`: the policy, the inline style and
-/// the `title` (escaped here). The diagnosis and the audit pages share it.
-pub(crate) fn head(out: &mut String, title: &str) {
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"saml-doctor {}\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
-        env!("CARGO_PKG_VERSION"),
-        text(title)
-    );
 }
 
 /// The timing picture and the decoded assertion, for each diagnosed message (primary first).
@@ -115,7 +105,7 @@ fn messages(out: &mut String, d: &Diagnosis, placed: &[placed::Placed]) {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use saml_core::{AsOf, AsOfSource, RelayStateInput, Timestamp};
     use saml_diagnosis::MessageReport;
@@ -162,7 +152,9 @@ pub(crate) mod tests {
             Some("javascript:alert(5)//\"><script>alert(6)</script>"),
         );
         let page = render(&d);
-        assert_inert(&page);
+        // The only tags are the page's own, with no event handler, style or source attribute,
+        // and links only to the page's own fragments.
+        crate::page::assert_inert(&page, &["ol", "div", "line", "path", "mark", "br"]);
         // The values are there, as text.
         assert!(
             page.contains("&lt;script&gt;alert(3)&lt;/script&gt;")
@@ -170,84 +162,6 @@ pub(crate) mod tests {
         );
         assert!(page.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
         assert!(page.contains("javascript:alert(1)"));
-    }
-
-    /// The only tags of `page` are the pages' own, with no event handler, style or source
-    /// attribute, links only to the page's own fragments, and the policy in force.
-    pub(crate) fn assert_inert(page: &str) {
-        const TAGS: &[&str] = &[
-            "!doctype",
-            "html",
-            "head",
-            "meta",
-            "title",
-            "style",
-            "body",
-            "header",
-            "p",
-            "span",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "strong",
-            "ul",
-            "li",
-            "a",
-            "code",
-            "nav",
-            "main",
-            "section",
-            "ol",
-            "div",
-            "time",
-            "figure",
-            "svg",
-            "rect",
-            "text",
-            "line",
-            "g",
-            "path",
-            "figcaption",
-            "table",
-            "thead",
-            "tbody",
-            "tr",
-            "th",
-            "td",
-            "mark",
-            "article",
-            "q",
-            "br",
-            "footer",
-        ];
-        let style_end = page.find("</style>").unwrap();
-        for tag in page[style_end..].split('<').skip(1) {
-            let tag = tag.split('>').next().unwrap();
-            let name = tag
-                .trim_start_matches('/')
-                .split([' ', '\n'])
-                .next()
-                .unwrap();
-            assert!(
-                TAGS.contains(&name.to_ascii_lowercase().as_str()),
-                "tag <{tag}>"
-            );
-            // Attribute values are escaped (no raw quote inside): splitting on quotes works.
-            for (i, part) in tag.split('"').enumerate().filter(|(i, _)| i % 2 == 0) {
-                for attr in part.split_whitespace().skip(usize::from(i == 0)) {
-                    let attr = attr.trim_end_matches('=').to_ascii_lowercase();
-                    let forbidden = ["src", "style", "action", "formaction", "xlink:href"];
-                    assert!(
-                        !attr.starts_with("on") && !forbidden.contains(&attr.as_str()),
-                        "attribute {attr} in <{tag}>"
-                    );
-                }
-            }
-            if let Some(i) = tag.find("href=\"") {
-                assert!(tag[i + 6..].starts_with('#'), "a link out: <{tag}>");
-            }
-        }
         assert!(page.contains(CSP));
     }
 
@@ -268,9 +182,13 @@ pub(crate) mod tests {
                 "{} not in the header",
                 f.code
             );
-            assert!(header.contains(&escape::text(&f.title)), "{}", f.title);
+            assert!(
+                header.contains(&crate::page::escape::text(&f.title)),
+                "{}",
+                f.title
+            );
         }
-        assert!(header.contains(&escape::text(
+        assert!(header.contains(&crate::page::escape::text(
             crate::words::verdict_words(&d.summary).as_str()
         )));
     }

@@ -9,8 +9,8 @@ use har::LocationKind;
 use saml_core::{Severity, Timestamp};
 use saml_diagnosis::CaptureSteps;
 
-use super::escape::{attr, text};
 use super::placed::Placed;
+use crate::page::escape::{attr, text};
 
 /// The `id` of a step's list item.
 fn step_id(entry: usize) -> String {

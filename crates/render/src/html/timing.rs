@@ -11,9 +11,9 @@ use saml_core::rules::MAX_ASSERTION_AGE_MILLIS;
 use saml_core::time::human_duration;
 use saml_core::{AsOfSource, Code, Report, Timestamp};
 
-use super::escape::text;
 use super::placed::Placed;
 use super::timeline::clock;
+use crate::page::escape::text;
 
 const WIDTH: f64 = 960.0;
 const MARGIN: f64 = 24.0;

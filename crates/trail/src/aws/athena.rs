@@ -215,22 +215,36 @@ pub async fn run_query(
     })
 }
 
+/// What the `--athena` analysis gave: the report, and what the query cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AthenaRun {
+    /// The report, as the local engine would give it on the same events.
+    pub report: Report,
+    /// Athena's id of the query, to find it in the console.
+    pub query_execution_id: String,
+    /// `Statistics.DataScannedInBytes`: what the query is billed on
+    /// ([`crate::sql::cost_dollars`]).
+    pub scanned_bytes: u64,
+}
+
 /// The whole `--athena` analysis: the query for `spec`, run on `target`, its rows as a report.
-/// Returns the report and the bytes scanned.
 pub async fn analyze_on_athena(
     client: &aws_sdk_athena::Client,
     spec: &QuerySpec,
     target: &Target,
     poll: &Poll,
-) -> Result<(Report, u64), AthenaError> {
+) -> Result<AthenaRun, AthenaError> {
     let sql = analysis_query(spec)?;
     let output = run_query(client, &sql, target, poll).await?;
     let window = Window {
         since: Some(spec.since),
         until: spec.until,
     };
-    let report = report_from_rows(&output.rows, window, Vec::new())?;
-    Ok((report, output.scanned_bytes))
+    Ok(AthenaRun {
+        report: report_from_rows(&output.rows, window, Vec::new())?,
+        query_execution_id: output.query_execution_id,
+        scanned_bytes: output.scanned_bytes,
+    })
 }
 
 /// An SDK error as one line, whatever the operation.

@@ -1,25 +1,24 @@
 //! The AWS side, on the SDK (feature `aws`): the account's event history through CloudTrail's
 //! `LookupEvents` ([`lookup`]), and the analysis query on Amazon Athena ([`athena`]). Both take
-//! clients built by the caller from the configuration `connect_check::aws::Session` loads
-//! (the project's one HTTPS client, rustls on ring); [`clients`] builds them.
+//! clients, which [`cloudtrail_clients`] and [`athena_client`] make from the caller's
+//! [`Session`] (loaded once a run: profile, Region, credentials, the project's one HTTPS
+//! client), so tests can hand them recorded responses instead.
 
 pub mod athena;
 pub mod lookup;
 
-use aws_config::{Region, SdkConfig};
+pub use connect_check::aws::Session;
 
-/// A CloudTrail client per Region: the configuration's own and `us-east-1`, where the global
-/// STS endpoint logs `AssumeRoleWithSAML` (and IAM Identity Center's sign-in events of a
-/// `us-east-1` instance land), each once.
+/// A CloudTrail client per Region of `regions`; when none is given, the session's configured
+/// Region and `us-east-1`, where the global STS endpoint logs `AssumeRoleWithSAML` (and IAM
+/// Identity Center's sign-in events of a `us-east-1` instance land), each once.
 pub fn cloudtrail_clients(
-    config: &SdkConfig,
+    session: &Session,
     regions: &[String],
 ) -> Vec<(String, aws_sdk_cloudtrail::Client)> {
     let mut wanted: Vec<String> = regions.to_vec();
     if wanted.is_empty() {
-        if let Some(r) = config.region() {
-            wanted.push(r.to_string());
-        }
+        wanted.extend(session.configured_region().map(str::to_owned));
         wanted.push("us-east-1".to_owned());
     }
     let mut seen: Vec<String> = Vec::new();
@@ -31,26 +30,16 @@ pub fn cloudtrail_clients(
     wanted
         .into_iter()
         .map(|r| {
-            let conf = aws_sdk_cloudtrail::config::Builder::from(config)
-                .region(Region::new(r.clone()))
-                .build();
-            (r, aws_sdk_cloudtrail::Client::from_conf(conf))
+            let client = aws_sdk_cloudtrail::Client::new(&session.config_in(Some(&r)));
+            (r, client)
         })
         .collect()
 }
 
-/// Loads the configuration as the account checks do (profile, region, the project's HTTPS
-/// client) and builds the Athena client.
-pub async fn clients(
-    profile: Option<&str>,
-    region: Option<&str>,
-) -> (SdkConfig, aws_sdk_athena::Client) {
-    let config = connect_check::aws::Session::load(profile, region, "us-east-1")
-        .await
-        .config()
-        .clone();
-    let athena = aws_sdk_athena::Client::new(&config);
-    (config, athena)
+/// The Athena client, in `region` or the session's Region (where the table's catalog and the
+/// workgroup are).
+pub fn athena_client(session: &Session, region: Option<&str>) -> aws_sdk_athena::Client {
+    aws_sdk_athena::Client::new(&session.config_in(region))
 }
 
 /// An SDK error as one line.

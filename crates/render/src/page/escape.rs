@@ -1,9 +1,12 @@
-//! Escaping for the HTML report. Every string from a capture is attacker-controlled: it is
-//! written only as element text or as a double-quoted attribute value, never into a URL
-//! attribute, a style or a script, and it goes through one of these functions first.
+//! Escaping for the HTML pages, and for the terminal. Every string from a capture or a CloudTrail
+//! log is attacker-controlled (a failed sign-in's NameID is whatever the poster of the assertion
+//! wrote): on a page it is written only as element text or as a double-quoted attribute value,
+//! never into a URL attribute, a style or a script, and it goes through one of these functions
+//! first.
 //!
 //! Characters a reader cannot see (controls, bidirectional overrides, zero-width characters)
-//! are shown as `U+XXXX`, so a value cannot pretend to be another one on screen.
+//! are shown as `U+XXXX`, so a value cannot pretend to be another one on screen, nor send escape
+//! sequences to a terminal ([`visible`]).
 
 use std::fmt::Write as _;
 
@@ -26,6 +29,23 @@ fn push_escaped(out: &mut String, c: char) {
         '\'' => out.push_str("&#39;"),
         c => out.push(c),
     }
+}
+
+/// Plain text for a terminal: hidden characters (escape sequences' ESC among them) written as
+/// `U+XXXX`, everything else as it is.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hidden(c) {
+            let _ = write!(out, "U+{:04X}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Element text: markup characters escaped, hidden characters shown as a marked `U+XXXX`.
@@ -151,6 +171,11 @@ mod tests {
         assert!(t.contains("U+202E") && t.contains("U+200B") && t.contains("U+0000"));
         assert!(!t.contains('\u{202E}') && !t.contains('\u{0}'));
         assert!(!attr("a\u{202E}b").contains('\u{202E}'));
+        assert_eq!(visible("a\u{1b}[2Jb\u{202E}"), "aU+001B[2JbU+202E");
+        assert!(matches!(
+            visible("plain <b>"),
+            std::borrow::Cow::Borrowed("plain <b>")
+        ));
         assert_eq!(text("a\nb"), "a\nb");
     }
 

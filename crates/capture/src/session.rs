@@ -59,8 +59,12 @@ pub struct Session {
     /// The end, once decided, and until when bodies still in flight are waited for.
     ending: Option<(End, Instant)>,
     end: Option<End>,
-    /// The browser's end of the pipe closed.
+    /// The browser's end of the pipe closed (as the reader reports it, after every message the
+    /// browser wrote before it).
     closed: bool,
+    /// A command could not be written: the browser is going. Nothing more is sent, but the end
+    /// waits for the reader, which may still hold the browser's last events (the tabs closing).
+    send_failed: bool,
     error: Option<CaptureError>,
     _signals: signals::Guard,
 }
@@ -101,6 +105,7 @@ impl Session {
             ending: None,
             end: None,
             closed: false,
+            send_failed: false,
             error: None,
             _signals: signals,
         };
@@ -342,15 +347,17 @@ impl Session {
                     session,
                     purpose,
                 } => {
-                    if self.closed {
+                    if self.closed || self.send_failed {
                         continue;
                     }
                     match self.sender.send(&command, session.as_deref()) {
                         Ok(id) => {
                             self.pending.insert(id, purpose);
                         }
-                        // The browser is gone; the reader reports it in turn.
-                        Err(_) => self.closed = true,
+                        // The browser is gone; the reader reports it in turn, after the
+                        // events it had already written (deciding now would misread a last
+                        // window closing as a crash).
+                        Err(_) => self.send_failed = true,
                     }
                 }
                 Output::Report(event) => {

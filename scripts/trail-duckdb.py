@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs saml-doctor trail's Athena query on DuckDB, for the test that checks the SQL by running
-it (crates/trail/tests/duckdb.rs).
+it (crates/trail/tests/trail/duckdb.rs).
 
 Reads the query (Trino/Athena dialect) from --query, transpiles it to DuckDB with sqlglot, loads
 the given CloudTrail inputs (trail folders, .json/.json.gz log files, lookup-events output) into

@@ -2,7 +2,7 @@
 //! trail (examples/cloudtrail, written by scripts/make-trail-fixtures.py) and saved
 //! `aws cloudtrail lookup-events` output in every format, the window, bad input, the exit status,
 //! and the Athena query and table it writes. (`--aws` and `--athena` against local AWS
-//! endpoints: tests/trail_aws.rs.)
+//! endpoints: tests/aws/trail.rs.)
 
 use std::io::Write;
 use std::path::PathBuf;

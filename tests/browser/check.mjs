@@ -12,7 +12,7 @@
 //     every user of the JSON report, in light and dark (target/browser/readme-trail.png is the
 //     README's picture, docs/images/trail-report.png); and a trail whose user names, roles and
 //     messages hold <script>, "><img onerror=…> and javascript: renders them as text;
-//   - the account audit's page (tests/audit_moto.rs leaves it in target/browser/): the same
+//   - the account audit's page (tests/aws/audit.rs leaves it in target/browser/): the same
 //     checks, the verdict and every error code on the first screen, a hostile trust-policy value
 //     shown as text.
 //
@@ -365,14 +365,14 @@ function trailFacts() {
   }
 }
 
-// 5. The account audit's page, as tests/audit_moto.rs left it: the real binary's report of an
+// 5. The account audit's page, as tests/aws/audit.rs left it: the real binary's report of an
 // organization on moto, one of whose trust policies holds a SAML:aud written to break out of the
 // page (<script>, an <img onerror>).
 {
   const name = 'audit-organization';
   const page = join(out, `${name}.html`);
   if (!existsSync(page)) {
-    fail(`${name}: ${page} is missing: tests/audit_moto.rs writes it (cargo test --test audit_moto with MOTO_ENDPOINT set; .ci/run does)`);
+    fail(`${name}: ${page} is missing: tests/aws/audit.rs writes it (cargo test --test aws with MOTO_ENDPOINT set; .ci/run does)`);
   } else {
     for (const colorScheme of ['light', 'dark']) {
       const result = await open(page, { colorScheme, screenshot: join(out, `${name}-${colorScheme}.png`), firstScreen: colorScheme === 'light' ? join(out, `${name}-top.png`) : undefined });

@@ -18,8 +18,7 @@ use std::process::Command;
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 use serde_json::Value;
 
-mod support;
-use support::{moto_endpoint, root};
+use crate::support::root;
 
 const ROLE: &str = "AzureAD_Agent_Role";
 const PROVIDER: &str = "AzureAD_Connect_Agent";
@@ -220,7 +219,7 @@ fn skipped(report: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn diagnose_aws_against_a_local_iam() {
-    let Some(moto) = moto_endpoint() else {
+    let Some((moto, _turn)) = crate::moto_turn().await else {
         return;
     };
     let config = aws_sdk_iam::Config::builder()

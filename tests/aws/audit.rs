@@ -18,8 +18,8 @@
 //! audit-organization` output, and moto enforces them: its request authorization is on while the
 //! binary runs, so every refusal here is moto's. moto 5.2.1 does not keep a provider's
 //! AssertionEncryptionMode: a proxy in front of its IAM adds `Required` for one provider (see
-//! audit_moto/iam_proxy.rs). moto has no Connect user API: Connect is a fake that keeps the
-//! documented paging (audit_moto/connect_fake.rs).
+//! aws/audit/iam_proxy.rs). moto has no Connect user API: Connect is a fake that keeps the
+//! documented paging (aws/audit/connect_fake.rs).
 //!
 //! The HTML report is left in target/browser/ for the browser test (tests/browser/check.mjs).
 //!
@@ -31,16 +31,15 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod support;
-use support::{moto_endpoint, root};
+use crate::support::root;
 
-#[path = "audit_moto/connect_fake.rs"]
+#[path = "audit/connect_fake.rs"]
 mod connect_fake;
-#[path = "audit_moto/http.rs"]
+#[path = "audit/http.rs"]
 mod http;
-#[path = "audit_moto/iam_proxy.rs"]
+#[path = "audit/iam_proxy.rs"]
 mod iam_proxy;
-#[path = "audit_moto/moto.rs"]
+#[path = "audit/moto.rs"]
 mod moto;
 
 use connect_fake::{ConnectFake, Instance};
@@ -234,7 +233,7 @@ async fn rollover_account(iam: &aws_sdk_iam::Client, id: &str) {
 
 #[tokio::test]
 async fn audit_an_organization_on_moto() {
-    let Some(moto_url) = moto_endpoint() else {
+    let Some((moto_url, _turn)) = crate::moto_turn().await else {
         return;
     };
     let moto = Moto {

@@ -15,8 +15,7 @@ use std::process::Command;
 use aws_sdk_identitystore::config::{BehaviorVersion, Credentials, Region};
 use serde_json::Value;
 
-mod support;
-use support::{moto_endpoint, root};
+use crate::support::root;
 
 /// An unsigned Identity Center response for `user_name` (signatures are not what this tests).
 fn response(store: &str, user_name: &str) -> String {
@@ -72,7 +71,7 @@ fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
 
 #[tokio::test]
 async fn identity_center_checks_against_a_local_moto() {
-    let Some(moto) = moto_endpoint() else {
+    let Some((moto, _turn)) = crate::moto_turn().await else {
         return;
     };
     let credentials = Credentials::new("testing", "testing", None, None, "moto");

@@ -4,7 +4,7 @@
 //!
 //! - `--athena` against moto's Athena (MOTO_ENDPOINT, as .ci/run starts it). moto runs no SQL: the
 //!   query `--print-sql` writes is run in DuckDB over the example trail (scripts/trail-duckdb.py,
-//!   as crates/trail/tests/duckdb.rs does), its rows are seeded as moto's query results, and the
+//!   as crates/trail/tests/trail/duckdb.rs does), its rows are seeded as moto's query results, and the
 //!   binary's report must equal its own report of the same folder and window.
 //! - `--aws` against a recorded-response CloudTrail (moto 5.2.1's CloudTrail has no
 //!   LookupEvents): a loopback server speaking LookupEvents' JSON protocol, holding to the API
@@ -24,8 +24,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-mod support;
-use support::{moto_endpoint, root, run};
+use crate::support::{root, run};
 
 const TRAIL: &str = "examples/cloudtrail";
 const LOOKUP: &str = "crates/trail/testdata/lookup-events.json";
@@ -115,7 +114,9 @@ fn moto_post(endpoint: &str, path: &str, body: &str) {
 
 #[test]
 fn athena_runs_the_printed_query_and_reads_back_the_report() {
-    let Some(moto) = moto_endpoint() else { return };
+    let Some((moto, _turn)) = crate::moto_turn_blocking() else {
+        return;
+    };
     if !duckdb_available() {
         return;
     }

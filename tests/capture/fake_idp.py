@@ -147,9 +147,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, autopost("healthy"))
         if url.path == "/two":
             cookie = [("Set-Cookie", f"idp_session={COOKIE}; Path=/; HttpOnly")]
-            return self.send(200, framed_post(1, 3000, popup="/framed?n=2"), cookie)
+            return self.send(200, framed_post(1, 1500, popup="/framed?n=2"), cookie)
         if url.path == "/framed":
-            return self.send(200, framed_post(int(q.get("n", "2")), 1500))
+            return self.send(200, framed_post(int(q.get("n", "2")), 800))
         if url.path == "/autopost":
             return self.send(200, autopost("healthy", int(q.get("n", "1"))))
         return self.send(404, "<html><body>not found</body></html>")

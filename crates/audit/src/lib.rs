@@ -16,6 +16,7 @@
 //! time, with progress), [`list_member_accounts`] (the organization's accounts).
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod audit;
 mod concurrent;

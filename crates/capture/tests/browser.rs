@@ -301,9 +301,9 @@ fn the_redirect_binding_is_seen_in_the_query_string() {
     assert_nothing_left(&run);
 }
 
-/// A sign-in that ends at a 5 s timeout having visited `hosts` and seen no SAML.
+/// A sign-in that ends at a 3 s timeout having visited `hosts` and seen no SAML.
 fn timed_out(case: &str, hosts: &[&str]) -> Option<Run> {
-    let run = sign_in(case, |o| o.timeout = Some(Duration::from_secs(5)))?;
+    let run = sign_in(case, |o| o.timeout = Some(Duration::from_secs(3)))?;
     let hosts = hosts.iter().map(|h| h.to_string()).collect();
     assert_eq!(run.recording.end, End::Timeout { hosts });
     assert!(saml(&run.events).is_empty());

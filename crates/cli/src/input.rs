@@ -5,6 +5,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use saml_diagnosis::{diagnose_capture, diagnose_pasted, Diagnosis, Observer, Options, Phase};
+
 use crate::Failure;
 
 /// Where input comes from.
@@ -94,7 +96,7 @@ fn io_reason(e: &io::Error) -> String {
 
 /// What kind of input a stream holds, judged from its first non-blank bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+enum Kind {
     /// JSON: a HAR capture (or something that claims to be one).
     Har,
     /// Anything else: a SAML message in some encoding.
@@ -103,7 +105,7 @@ pub enum Kind {
 
 /// Looks at the start of the stream without consuming it. A file named `.har`/`.json` is a
 /// capture whatever it holds, so a broken one is reported as such.
-pub fn sniff(source: &Source, reader: &mut dyn BufRead) -> Result<Kind, Failure> {
+fn sniff(source: &Source, reader: &mut dyn BufRead) -> Result<Kind, Failure> {
     if source.named_as_capture() {
         return Ok(Kind::Har);
     }
@@ -140,4 +142,29 @@ pub fn read_bounded(reader: &mut dyn BufRead, limit: usize) -> Result<Vec<u8>, F
         .read_to_end(&mut bytes)
         .map_err(|e| Failure(format!("cannot read input: {e}")))?;
     Ok(bytes)
+}
+
+/// Diagnoses what `source` holds, read from `reader` (its opened stream): a capture through the
+/// streaming pipeline, anything else as a pasted message read up to the decoder's limit.
+pub fn diagnose(
+    source: &Source,
+    mut reader: Box<dyn BufRead + Send>,
+    options: &Options,
+    observer: &mut dyn Observer,
+) -> Result<Diagnosis, Failure> {
+    Ok(match sniff(source, &mut *reader)? {
+        Kind::Har => diagnose_capture(
+            source.label(),
+            reader,
+            source.read_mode(),
+            options,
+            observer,
+        )?,
+        Kind::Saml => {
+            let started = std::time::Instant::now();
+            let bytes = read_bounded(&mut *reader, saml_core::decode::MAX_INPUT_BYTES)?;
+            observer.spent(Phase::Reading, started.elapsed());
+            diagnose_pasted(source.label(), &bytes, options, observer)
+        }
+    })
 }

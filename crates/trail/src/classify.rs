@@ -102,7 +102,9 @@ pub enum Test {
 pub struct Rule {
     /// Which service's events it applies to.
     pub family: Family,
+    /// What in the event must match: its `errorCode`, or words of its `errorMessage`.
     pub test: Test,
+    /// The finding code a matching failure gets.
     pub code: Code,
 }
 

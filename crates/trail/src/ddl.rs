@@ -14,44 +14,6 @@ use std::fmt::Write;
 
 use crate::sql::{valid_account, valid_name, SqlError};
 
-/// AWS's commercial Regions, for the `region` projection.
-pub const REGIONS: &[&str] = &[
-    "af-south-1",
-    "ap-east-1",
-    "ap-east-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "ap-southeast-6",
-    "ap-southeast-7",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "mx-central-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
 /// What the table reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableSpec {
@@ -70,14 +32,20 @@ pub struct TableSpec {
 /// Why no statement could be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DdlError {
+    /// The bucket name is not one S3 allows (its first 80 characters).
     #[error(
         "`{0}` is not an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)"
     )]
     Bucket(String),
+    /// The prefix is longer than 512 characters or holds a quote, backslash, `$`, brace or
+    /// control character, which the statement cannot hold (its first 80 characters).
     #[error("`{0}` is not an S3 key prefix this statement can hold (no quotes, backslashes or control characters)")]
     Prefix(String),
+    /// The organization id is not `o-` and 10 to 32 lower-case letters or digits (its first 80
+    /// characters).
     #[error("`{0}` is not an organization id (o- and 10 to 32 lower-case letters or digits)")]
     Organization(String),
+    /// The table name or an account id is not valid.
     #[error(transparent)]
     Sql(#[from] SqlError),
 }
@@ -233,7 +201,9 @@ TBLPROPERTIES (
   'storage.location.template'='{root}${{account}}/CloudTrail/${{region}}/${{timestamp}}'
 )
 "#,
-        regions = REGIONS.join(","),
+        // The commercial partition's Regions: a trail in aws-cn or aws-us-gov needs its own
+        // `projection.region.values`.
+        regions = saml_core::aws::Partition::Aws.regions().join(","),
     ))
 }
 

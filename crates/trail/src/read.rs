@@ -24,14 +24,20 @@ const MAX_EMBEDDED: usize = 1 << 20;
 /// Why an input was not read, or not to its end (records before the problem were read).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The input has no top-level `Records` or `Events` array (or its JSON broke before one).
     #[error("not a CloudTrail log file nor `aws cloudtrail lookup-events` output (no top-level Records or Events)")]
     NotCloudTrail,
+    /// A gzip input could not be read or inflated, or ended in the middle of the JSON.
     #[error("damaged or truncated gzip: {0}")]
     Gzip(io::Error),
+    /// The JSON turned invalid after the top-level array was found, or (uncompressed) ended
+    /// inside a value.
     #[error("damaged or truncated JSON: {0}")]
     Json(JsonError),
+    /// The input is, or inflates to, more than [`MAX_INFLATED`] bytes.
     #[error("inflates to more than {} GiB: the rest was not read", MAX_INFLATED >> 30)]
     TooLarge,
+    /// An uncompressed input could not be read (a gzip input's failure is [`ReadError::Gzip`]).
     #[error("cannot read: {0}")]
     Io(io::Error),
 }

@@ -116,6 +116,7 @@ pub struct Warning {
     /// The file it is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// What happened, in words (a read error says how many records before it were read).
     pub message: String,
 }
 
@@ -142,13 +143,21 @@ pub enum WarningKind {
 /// What one cause gathers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CauseTally {
+    /// Failed sign-ins.
     pub count: u64,
+    /// Distinct users; set by the caller, not by [`CauseTally::add`].
     pub users: u64,
+    /// The earliest failure; `None` until one is added.
     pub first: Option<Timestamp>,
+    /// The latest failure; `None` until one is added.
     pub last: Option<Timestamp>,
+    /// Distinct raw messages (error message, else error code), capped by [`insert_capped`].
     pub messages: BTreeSet<String>,
+    /// Distinct accounts the failures were in, capped by [`insert_capped`].
     pub accounts: BTreeSet<String>,
+    /// Distinct IAM roles signed in to, capped by [`insert_capped`].
     pub roles: BTreeSet<String>,
+    /// Distinct IAM SAML providers used, capped by [`insert_capped`].
     pub identity_providers: BTreeSet<String>,
 }
 
@@ -181,19 +190,28 @@ impl CauseTally {
 /// What one user gathers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserTally {
+    /// Failed sign-ins.
     pub failures: u64,
+    /// The causes of those failures.
     pub codes: BTreeSet<Cause>,
+    /// The latest failure; `None` until one is counted.
     pub last_failure: Option<Timestamp>,
+    /// A successful sign-in came after the latest failure.
     pub recovered: bool,
 }
 
 /// The aggregated facts, before ordering: what both engines produce.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// CloudTrail records read in the window.
     pub events_read: u64,
+    /// Sign-in attempts and failures.
     pub sign_ins: SignIns,
+    /// What each cause gathered.
     pub causes: BTreeMap<Cause, CauseTally>,
+    /// What each user gathered, by user name (see [`UserReport::user`]).
     pub users: BTreeMap<String, UserTally>,
+    /// Failed sign-ins per UTC day (`YYYY-MM-DD`) and cause.
     pub per_day: BTreeMap<(String, Cause), u64>,
 }
 

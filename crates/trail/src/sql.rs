@@ -60,10 +60,14 @@ pub struct QuerySpec {
 /// Why no query could be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SqlError {
+    /// A database or table name that is empty, longer than 255 bytes or not all ASCII letters,
+    /// digits and `_` (its first 80 characters).
     #[error("`{0}` is not a database or table name Athena accepts (letters, digits and _ only)")]
     BadName(String),
+    /// An account that is not 12 ASCII digits (its first 80 characters).
     #[error("`{0}` is not a 12-digit AWS account id")]
     BadAccount(String),
+    /// The window's end (`until`, else now) is not after `since`.
     #[error("the window ends before it starts")]
     EmptyWindow,
 }

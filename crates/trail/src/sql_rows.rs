@@ -19,12 +19,20 @@ const LATEST_MILLIS: i64 = 253_402_300_799_999;
 /// Why the rows are not the analysis query's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RowsError {
+    /// No rows at all, not even the header.
     #[error("the result has no header row")]
     Empty,
+    /// The header's column names (lower-cased) are not `kind, a, b, c, d, e`.
     #[error("the header row is {0:?}, not the analysis query's columns")]
     Header(Vec<String>),
+    /// A row after the header could not be read.
     #[error("row {row}: {what}")]
-    Row { row: usize, what: String },
+    Row {
+        /// The row's number, counting from 1 after the header.
+        row: usize,
+        /// What is wrong with it (an empty, unparsable or unknown value).
+        what: String,
+    },
 }
 
 /// Turns the query's rows (header first) into the report for `window`.

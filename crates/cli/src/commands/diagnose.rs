@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use saml_core::decode::MAX_INPUT_BYTES;
 use saml_core::Timestamp;
-use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Phase};
+use saml_diagnosis::Options;
 
-use crate::input::{self, Kind, Source};
+use crate::input::{self, Source};
 use crate::progress::Terminal;
 use crate::Failure;
 
@@ -37,7 +36,7 @@ pub struct DiagnoseArgs {
 
 pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
     let source = Source::from_arg(args.file.as_deref());
-    let mut reader = source.open()?;
+    let reader = source.open()?;
     let mut terminal = Terminal::new(source.size());
     let options = Options {
         at: args
@@ -49,21 +48,7 @@ pub fn run(args: DiagnoseArgs) -> Result<u8, Failure> {
         metadata: args.metadata.as_deref().map(read_metadata).transpose()?,
         decryption_keys: args.keys.read()?,
     };
-    let diagnosis = match input::sniff(&source, &mut *reader)? {
-        Kind::Har => diagnose_capture(
-            source.label(),
-            reader,
-            source.read_mode(),
-            &options,
-            &mut terminal,
-        )?,
-        Kind::Saml => {
-            let started = std::time::Instant::now();
-            let bytes = input::read_bounded(&mut *reader, MAX_INPUT_BYTES)?;
-            saml_diagnosis::Observer::spent(&mut terminal, Phase::Reading, started.elapsed());
-            diagnose_pasted(source.label(), &bytes, &options, &mut terminal)
-        }
-    };
+    let diagnosis = input::diagnose(&source, reader, &options, &mut terminal)?;
     args.report
         .finish(diagnosis, options.metadata.as_ref(), terminal)
 }

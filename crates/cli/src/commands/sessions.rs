@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use saml_core::identity_center::sessions::{parse_duration, CliProfile, Inputs, Timeline};
 use saml_core::{AsOfSource, Timestamp};
-use saml_diagnosis::{diagnose_capture, diagnose_pasted, Options, Quiet};
+use saml_diagnosis::{Options, Quiet};
 use saml_render::sessions::SessionsReport;
 
-use crate::input::{self, Kind, Source};
+use crate::input::{self, Source};
 use crate::{Failure, Format};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -73,24 +73,12 @@ struct FromCapture {
 
 fn read_capture(file: &std::path::Path, at: Option<Timestamp>) -> Result<FromCapture, Failure> {
     let source = Source::from_arg(Some(file));
-    let mut reader = source.open()?;
+    let reader = source.open()?;
     let options = Options {
         at,
         ..Options::default()
     };
-    let diagnosis = match input::sniff(&source, &mut *reader)? {
-        Kind::Har => diagnose_capture(
-            source.label(),
-            reader,
-            source.read_mode(),
-            &options,
-            &mut Quiet,
-        )?,
-        Kind::Saml => {
-            let bytes = input::read_bounded(&mut *reader, saml_core::decode::MAX_INPUT_BYTES)?;
-            diagnose_pasted(source.label(), &bytes, &options, &mut Quiet)
-        }
-    };
+    let diagnosis = input::diagnose(&source, reader, &options, &mut Quiet)?;
     let report = diagnosis
         .messages
         .into_iter()

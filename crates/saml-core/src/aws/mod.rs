@@ -10,6 +10,7 @@
 //!   [`SessionDuration`], [`PrincipalTag`].
 //! - Amazon Connect (`connect.rs`): [`InstanceId`], [`ConnectInstanceArn`],
 //!   [`ConnectRelayState`].
+//! - The Regions of each partition (`regions.rs`): [`Partition::regions`].
 //! - [`endpoints`]: which URLs are IAM federation's SAML endpoints and Audiences, and the
 //!   percent-encoding of console URLs.
 
@@ -17,6 +18,7 @@ pub(crate) mod arn;
 pub(crate) mod connect;
 pub mod endpoints;
 mod newtype;
+mod regions;
 pub(crate) mod session;
 
 pub use arn::{AccountId, Partition, Region, RoleArn, RolePair, SamlProviderArn};

@@ -67,23 +67,41 @@ pub struct QueryOutput {
 /// Why the query gave no rows.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AthenaError {
+    /// The analysis query could not be written (a bad name or account, or an empty window).
     #[error(transparent)]
     Sql(#[from] SqlError),
+    /// An Athena API call failed, or its answer lacked the query execution id.
     #[error("athena:{action} failed: {message}")]
     Call {
+        /// The operation called: `StartQueryExecution`, `GetQueryExecution` or
+        /// `GetQueryResults`.
         action: &'static str,
+        /// The SDK's error as one line (`Code: message` when the service gave both).
         message: String,
     },
+    /// The query ended `FAILED` or `CANCELLED`.
     #[error("the Athena query {id} ended {state}: {reason}")]
     NotSucceeded {
+        /// Athena's id of the query.
         id: String,
+        /// The final state, as Athena spells it (`FAILED` or `CANCELLED`).
         state: String,
+        /// `Status.StateChangeReason`, else `AthenaError.ErrorMessage`, else a note that
+        /// Athena gave none.
         reason: String,
     },
+    /// The query was still queued or running after [`Poll::timeout`]; it was not stopped.
     #[error("the Athena query {id} was still running after {seconds} s; it goes on in Athena (stop it there if it is not wanted)")]
-    Timeout { id: String, seconds: u64 },
+    Timeout {
+        /// Athena's id of the query, to find or stop it in the console.
+        id: String,
+        /// The timeout waited, in whole seconds.
+        seconds: u64,
+    },
+    /// More than [`MAX_ROWS`] rows came back, so the query or table is not the analysis's.
     #[error("the Athena query returned more than {MAX_ROWS} rows: not the analysis query's")]
     TooManyRows,
+    /// The rows do not read as the analysis query's (bad header, kind or value).
     #[error("the Athena query's rows are not the analysis query's: {0}")]
     Rows(#[from] RowsError),
 }

@@ -64,10 +64,23 @@ pub struct Progress<'a> {
 /// Why the event history could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LookupError {
+    /// A call failed for a reason other than throttling, or its lookup attribute could not be
+    /// built.
     #[error("cloudtrail:LookupEvents in {region} failed: {message}")]
-    Failed { region: String, message: String },
+    Failed {
+        /// The Region whose event history was being read.
+        region: String,
+        /// The SDK's error as one line (`Code: message` when the service gave both).
+        message: String,
+    },
+    /// A call was still throttled after [`Pace::retries`] retries.
     #[error("cloudtrail:LookupEvents in {region} is still throttled after {retries} retries: try again later, or with a shorter --since")]
-    Throttled { region: String, retries: u32 },
+    Throttled {
+        /// The Region whose event history was being read.
+        region: String,
+        /// The retries made after the first throttled call ([`Pace::retries`]).
+        retries: u32,
+    },
 }
 
 /// Reads the sign-in events of the window from each Region's event history into a report.

@@ -34,6 +34,21 @@ pub fn area_name(area: saml_core::Area) -> &'static str {
     }
 }
 
+/// Every code grouped by area: the areas in the order their first code appears in the
+/// catalogue, each area's codes in catalogue order. (Codes are appended as they are added, so an
+/// area's codes need not be adjacent in `Code::ALL`; a reader expects each area once.)
+fn by_area() -> Vec<(Area, Vec<&'static CodeInfo>)> {
+    let mut groups: Vec<(Area, Vec<&'static CodeInfo>)> = Vec::new();
+    for code in Code::ALL {
+        let info = code.info();
+        match groups.iter_mut().find(|(area, _)| *area == info.area) {
+            Some((_, infos)) => infos.push(info),
+            None => groups.push((info.area, vec![info])),
+        }
+    }
+    groups
+}
+
 /// The whole catalogue as Markdown: what docs/findings.md holds (a test keeps them equal).
 pub fn markdown() -> String {
     let mut out = String::from(
@@ -42,20 +57,23 @@ pub fn markdown() -> String {
          they are added, never renamed or removed.\n\nSeverity: `error` the sign-in fails; `warning` it works \
          but is fragile or about to break; `info` worth knowing.\n",
     );
-    let mut area = None;
-    for code in Code::ALL {
-        let info = code.info();
-        if area != Some(info.area) {
-            area = Some(info.area);
-            out += &format!("\n## {}\n", area_name(info.area));
+    for (area, infos) in by_area() {
+        out += &format!("\n## {}\n", area_name(area));
+        for info in infos {
+            out += &entry_markdown(info);
         }
-        out += &format!(
-            "\n### `{}` ({})\n\n{}\n\n{}\n\n**Fix:** {}\n",
-            info.code, info.severity, info.title, info.explanation, info.fix
-        );
-        if let Some(e) = info.aws_error {
-            out += &format!("\n**AWS shows:** \"{e}\"\n");
-        }
+    }
+    out
+}
+
+/// One code's section of docs/findings.md.
+fn entry_markdown(info: &CodeInfo) -> String {
+    let mut out = format!(
+        "\n### `{}` ({})\n\n{}\n\n{}\n\n**Fix:** {}\n",
+        info.code, info.severity, info.title, info.explanation, info.fix
+    );
+    if let Some(e) = info.aws_error {
+        out += &format!("\n**AWS shows:** \"{e}\"\n");
     }
     out
 }
@@ -63,19 +81,16 @@ pub fn markdown() -> String {
 /// Every code, one line each, under its area's heading.
 pub fn list() -> String {
     let mut out = String::new();
-    let mut area = None;
-    for code in Code::ALL {
-        let info = code.info();
-        if area != Some(info.area) {
-            area = Some(info.area);
-            out += &format!("\n{}\n", area_name(info.area));
+    for (area, infos) in by_area() {
+        out += &format!("\n{}\n", area_name(area));
+        for info in infos {
+            out += &format!(
+                "  {:<38} {:<8} {}\n",
+                info.code.as_str(),
+                info.severity.as_str(),
+                info.title
+            );
         }
-        out += &format!(
-            "  {:<38} {:<8} {}\n",
-            info.code.as_str(),
-            info.severity.as_str(),
-            info.title
-        );
     }
     out
 }

@@ -15,15 +15,14 @@
 
 #[path = "../crates/capture/tests/support/mod.rs"]
 mod browser;
-mod support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use crate::support::root;
 use browser::{FakeIdp, COOKIE, HOST_RULES, PASSWORD, TOKEN};
 use serde_json::Value;
-use support::root;
 
 /// One run of `saml-doctor capture` and what it left.
 struct Run {
@@ -48,7 +47,7 @@ impl Run {
 
     /// Every finding's code, skipped checks left out.
     fn codes(report: &Value) -> Vec<String> {
-        let mut codes = support::codes(report);
+        let mut codes = crate::support::codes(report);
         codes.retain(|c| c != "check_skipped");
         codes
     }
@@ -164,9 +163,9 @@ fn capture_until(
     if let Some(i) = extra.iter().position(|a| *a == "--metadata") {
         diagnose.extend(&extra[i..i + 2]);
     }
-    let diagnosed = support::run(&[&diagnose[..], &["--format", "json"]].concat());
+    let diagnosed = crate::support::run(&[&diagnose[..], &["--format", "json"]].concat());
     let har_report: Value = serde_json::from_slice(&diagnosed.stdout).unwrap();
-    let html = support::run(&[&diagnose[..], &["--format", "html"]].concat());
+    let html = crate::support::run(&[&diagnose[..], &["--format", "html"]].concat());
     let file = extra.iter().position(|a| *a == "-o").map(|i| {
         std::fs::read_to_string(extra[i + 1].replace("{dir}", &dir.to_string_lossy())).unwrap()
     });
@@ -482,7 +481,7 @@ fn ctrl_c_ends_the_recording_in_order_and_still_reports() {
 
 #[test]
 fn without_a_usable_browser_one_line_says_what_to_do() {
-    let out = support::run(&[
+    let out = crate::support::run(&[
         "capture",
         "--browser",
         "/nonexistent/chrome",

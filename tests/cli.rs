@@ -7,13 +7,12 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-mod support;
-use support::{codes, json, policy_actions, root};
+use crate::support::{codes, json, policy_actions, root};
 
 const AT: &str = "2024-05-14T09:31:09Z";
 
 /// The binary with `args`, from the repository root, with the environment's colour choice left
-/// alone (unlike `support::run`): some tests here are about colour.
+/// alone (unlike `crate::support::run`): some tests here are about colour.
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_saml-doctor"))
         .args(args)

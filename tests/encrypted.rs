@@ -7,8 +7,7 @@
 
 use serde_json::Value;
 
-mod support;
-use support::{json, root, run};
+use crate::support::{json, root, run};
 
 const ENC: &str = "tests/fixtures/encrypted";
 const KEY: &str = "tests/fixtures/encrypted/keys/sp.key";

@@ -2,8 +2,7 @@
 //! capture, its exit status, `-o`, and that nothing secret or replayable reaches it. (The page is
 //! opened in a real browser by tests/browser/check.mjs, which CI runs.)
 
-mod support;
-use support::{root, run};
+use crate::support::{root, run};
 
 const CAPTURES: [&str; 7] = [
     "examples/healthy-azure-chrome.har",

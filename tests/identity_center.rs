@@ -4,8 +4,7 @@
 
 use serde_json::Value;
 
-mod support;
-use support::{json, policy_actions, root, run};
+use crate::support::{json, policy_actions, root, run};
 
 fn problems(report: &Value) -> Vec<String> {
     let mut v: Vec<String> = report["findings"]

@@ -10,8 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-mod support;
-use support::{root, run};
+use crate::support::{root, run};
 
 const TRAIL: &str = "examples/cloudtrail";
 const LOOKUP: &str = "crates/trail/testdata/lookup-events.json";
@@ -169,7 +168,7 @@ fn the_text_report_says_the_same() {
         "{text}"
     );
     assert!(text.ends_with("\n20 of 25 sign-ins failed\n"));
-    // NO_COLOR (support::run sets it) and a pipe: no escape sequence.
+    // NO_COLOR (crate::support::run sets it) and a pipe: no escape sequence.
     assert!(!text.contains('\u{1b}'));
 }
 

@@ -233,7 +233,7 @@ async fn rollover_account(iam: &aws_sdk_iam::Client, id: &str) {
 
 #[tokio::test]
 async fn audit_an_organization_on_moto() {
-    let Some((moto_url, _turn)) = crate::moto_turn().await else {
+    let Some((moto_url, _turn)) = crate::aws::moto_turn().await else {
         return;
     };
     let moto = Moto {

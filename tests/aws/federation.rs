@@ -219,7 +219,7 @@ fn skipped(report: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn diagnose_aws_against_a_local_iam() {
-    let Some((moto, _turn)) = crate::moto_turn().await else {
+    let Some((moto, _turn)) = crate::aws::moto_turn().await else {
         return;
     };
     let config = aws_sdk_iam::Config::builder()

@@ -71,7 +71,7 @@ fn findings<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
 
 #[tokio::test]
 async fn identity_center_checks_against_a_local_moto() {
-    let Some((moto, _turn)) = crate::moto_turn().await else {
+    let Some((moto, _turn)) = crate::aws::moto_turn().await else {
         return;
     };
     let credentials = Credentials::new("testing", "testing", None, None, "moto");

@@ -114,7 +114,7 @@ fn moto_post(endpoint: &str, path: &str, body: &str) {
 
 #[test]
 fn athena_runs_the_printed_query_and_reads_back_the_report() {
-    let Some((moto, _turn)) = crate::moto_turn_blocking() else {
+    let Some((moto, _turn)) = crate::aws::moto_turn_blocking() else {
         return;
     };
     if !duckdb_available() {

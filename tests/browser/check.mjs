@@ -372,7 +372,7 @@ function trailFacts() {
   const name = 'audit-organization';
   const page = join(out, `${name}.html`);
   if (!existsSync(page)) {
-    fail(`${name}: ${page} is missing: tests/aws/audit.rs writes it (cargo test --test aws with MOTO_ENDPOINT set; .ci/run does)`);
+    fail(`${name}: ${page} is missing: tests/aws/audit.rs writes it (cargo test --test e2e aws:: with MOTO_ENDPOINT set; .ci/run does)`);
   } else {
     for (const colorScheme of ['light', 'dark']) {
       const result = await open(page, { colorScheme, screenshot: join(out, `${name}-${colorScheme}.png`), firstScreen: colorScheme === 'light' ? join(out, `${name}-top.png`) : undefined });

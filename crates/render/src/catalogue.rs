@@ -113,3 +113,26 @@ pub fn one(info: &CodeInfo) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_area_is_one_heading_holding_every_code_of_it_once() {
+        let markdown = markdown();
+        let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("## ")).collect();
+        let mut unique = headings.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(headings.len(), unique.len(), "{headings:?}");
+        let listed = by_area()
+            .iter()
+            .map(|(_, infos)| infos.len())
+            .sum::<usize>();
+        assert_eq!(listed, Code::ALL.len());
+        for (area, infos) in by_area() {
+            assert!(infos.iter().all(|info| info.area == area));
+        }
+    }
+}

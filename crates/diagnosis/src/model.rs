@@ -30,6 +30,20 @@ pub struct MessageReport {
     pub rerun: Option<Rerun>,
 }
 
+impl MessageReport {
+    /// A message diagnosed on its own (pasted, not read from a capture): the primary one, with
+    /// no location or HAR entry, and nothing to diagnose again with.
+    pub fn standalone(report: Report) -> Self {
+        MessageReport {
+            location: None,
+            primary: true,
+            report,
+            entry: None,
+            rerun: None,
+        }
+    }
+}
+
 /// What it takes to diagnose a message again, with another trust anchor (the IAM SAML
 /// provider's metadata, as STS verifies the signature).
 #[derive(Debug, Clone)]

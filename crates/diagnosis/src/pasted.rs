@@ -35,15 +35,12 @@ pub fn diagnose_pasted(
     });
     add_account_skips(&mut report);
     let message = MessageReport {
-        location: None,
-        primary: true,
-        report,
-        entry: None,
         rerun: decoded.map(|decoded| Rerun {
             relay_state: ctx.relay_state.clone(),
             decoded,
             decryption_keys: options.decryption_keys.clone().into(),
         }),
+        ..MessageReport::standalone(report)
     };
     observer.diagnosed(&message);
     Diagnosis::new(input, Vec::new(), vec![message])

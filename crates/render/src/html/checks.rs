@@ -176,13 +176,7 @@ mod tests {
         Diagnosis::new(
             "test".into(),
             Vec::new(),
-            vec![MessageReport {
-                location: None,
-                primary: true,
-                report,
-                entry: None,
-                rerun: None,
-            }],
+            vec![MessageReport::standalone(report)],
         )
     }
 

@@ -125,13 +125,7 @@ mod tests {
         Diagnosis::new(
             "<input>".into(),
             Vec::new(),
-            vec![MessageReport {
-                location: None,
-                primary: true,
-                report,
-                entry: None,
-                rerun: None,
-            }],
+            vec![MessageReport::standalone(report)],
         )
     }
 
